@@ -1,0 +1,239 @@
+"""The `clinicvet` command: crawl, score, serve, report, eval and demo.
+
+Every expected failure (a missing or malformed file, an unwritable database, a bad rule file)
+ends with a one-line `Error: …` and exit status 1 or 2, never a traceback.
+"""
+
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from crawler.extract import extract_page, text_to_page
+from crawler.seeds import SeedError, read_seeds
+from crawler.storage import Store, StoreError
+from scoring import FLAGS, RuleError, aggregate, load_rules, scan_page
+
+METADATA = Path(__file__).with_name("metadata.yml")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@click.group()
+@click.version_option(package_name="clinicvet")
+def cli():
+    """Crawl ketamine clinic websites, score vetting signals with evidence, publish with Datasette."""
+
+
+# -- crawl ------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--seeds", "seeds", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV with a 'url' column and optional 'name' column.")
+@click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database to write.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Page budget per site [default: 40].")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Link depth limit [default: 3].")
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Rule file [default: scoring/rules.yml].")
+@click.option("--progress-interval", type=float, default=5.0, show_default=True,
+              help="Seconds between progress lines (0 for none).")
+def crawl(seeds, db, max_pages, max_depth, rules, progress_interval):
+    """Crawl each seed's site into DB (re-running updates clinics in place)."""
+    try:
+        seed_list = read_seeds(seeds)
+        if rules:
+            load_rules(rules)
+        Store(db).close()  # creates the schema, or fails early with a clear message
+    except (SeedError, StoreError, RuleError) as e:
+        raise click.ClickException(str(e)) from None
+    from crawler.run import run_crawl  # imports Scrapy: keep `clinicvet score` fast
+
+    click.echo(f"Crawling {len(seed_list)} site(s) into {db}", err=True)
+    stats = run_crawl(str(seeds), str(db), max_pages, max_depth, str(rules) if rules else None,
+                      settings={"CLINICVET_PROGRESS_INTERVAL": progress_interval})
+    ok = stats.get("clinicvet/sites_ok", 0)
+    if stats.get("clinicvet/crawl_id") is None:
+        raise click.ClickException("the crawl did not start; see the log above")
+    if not ok:
+        raise click.ClickException(f"no site could be crawled ({len(seed_list)} tried)")
+
+
+# -- score ------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--batch", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help='JSON lines, {"id", "url", "html" or "text"} each; one result line per input.')
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def score(files, as_json, batch, rules):
+    """Score FILES (HTML or .txt) as the pages of one clinic, or --batch lines one page each."""
+    rule_set = _rules(rules)
+    if batch:
+        if files:
+            raise click.UsageError("give either FILES or --batch, not both")
+        for record in _read_jsonl(batch):
+            result = _score_record(record, rule_set)
+            click.echo(json.dumps({"id": record.get("id"), **result.to_dict()}, ensure_ascii=False))
+        return
+    if not files:
+        raise click.UsageError("give one or more HTML/text files, or --batch FILE")
+    pages = []
+    for path in files:
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise click.ClickException(f"cannot read {path}: {e.strerror}") from None
+        if path.suffix.lower() in (".txt", ".text", ".md"):
+            page = text_to_page(raw.decode("utf-8", errors="replace"))
+        else:
+            page = extract_page(raw, path.as_uri())
+        pages.append(scan_page(page.text, str(path), rule_set))
+    result = aggregate(pages, rule_set)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"score {result.score}  tier {result.tier}  ({result.words} words)")
+    for flag in FLAGS:
+        evidence = result.flags[flag]
+        click.echo(f"  [{'x' if evidence else ' '}] {flag}")
+        for ev in evidence[:2]:
+            click.echo(f"        {ev.snippet[:160]}  ({Path(ev.url).name})")
+
+
+def _rules(path):
+    try:
+        return load_rules(path)
+    except RuleError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _read_jsonl(path: Path):
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"cannot read {path}: {e.strerror}") from None
+    with handle:
+        for n, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                raise click.ClickException(f"{path}:{n}: not valid JSON") from None
+            if not isinstance(record, dict) or not isinstance(record.get("html", record.get("text")), str):
+                raise click.ClickException(f'{path}:{n}: needs an "html" or "text" string')
+            yield record
+
+
+def _score_record(record: dict, rules):
+    url = str(record.get("url") or "")
+    page = extract_page(record["html"], url) if "html" in record else text_to_page(record["text"])
+    return aggregate([scan_page(page.text, url, rules)], rules)
+
+
+# -- eval -------------------------------------------------------------------------------------
+@cli.command("eval")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--misses/--no-misses", default=True, show_default=True, help="List the misses.")
+def eval_(corpus, rules, misses):
+    """Precision, recall and F1 per flag on labelled CORPUS file(s) (JSON lines with "labels")."""
+    from crawler.evaluate import evaluate, format_report
+
+    rule_set = _rules(rules)
+    records = []
+    for path in corpus:
+        for record in _read_jsonl(path):
+            if not isinstance(record.get("labels"), dict):
+                raise click.ClickException(f'{path}: record {record.get("id")!r} has no "labels"')
+            records.append(record)
+    result = evaluate(records, lambda r: _score_record(r, rule_set))
+    click.echo(format_report(result, show_misses=misses))
+
+
+# -- serve ------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+def serve(db, port):
+    """Serve DB with Datasette on 127.0.0.1, with clinicvet's metadata and canned queries."""
+    _check_db(db)
+    _serve(db, port)
+
+
+def _check_db(db: Path) -> None:
+    if not db.is_file():
+        raise click.ClickException(f"database not found: {db}")
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        conn.close()
+    except sqlite3.DatabaseError:
+        raise click.ClickException(f"{db} is not an SQLite database") from None
+    if "clinics" not in tables:
+        raise click.ClickException(f"{db} is not a clinicvet database (no clinics table)")
+
+
+def _serve(db: Path, port: int) -> None:
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(METADATA),
+           "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
+           "--setting", "facet_time_limit_ms", "500"]
+    click.echo(f"Datasette: http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+    try:
+        sys.exit(subprocess.call(cmd))
+    except KeyboardInterrupt:
+        pass
+
+
+# -- report -----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def report(db, out):
+    """Write a CSV with one row per clinic: facts, score, tier, flags, one evidence URL per flag."""
+    from crawler.report import write_report
+
+    _check_db(db)
+    try:
+        n = write_report(db, out)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {out}: {e.strerror}") from None
+    click.echo(f"Wrote {n} clinics to {out}", err=True)
+
+
+# -- demo -------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", default=str(PROJECT_ROOT / "data" / "demo.db"), show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-serve", is_flag=True, help="Stop after writing the database.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Datasette port.")
+@click.option("--web-port", default=0, type=click.IntRange(0, 65535),
+              help="Port of the demo web (0: any free port).")
+def demo(db, no_serve, port, web_port):
+    """Serve the bundled demo web, crawl and score it into DB, then serve DB with Datasette."""
+    from crawler.demoweb import DemoWeb
+
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        Store(db).close()
+    except (OSError, StoreError) as e:
+        raise click.ClickException(str(e)) from None
+    with DemoWeb(port=web_port) as web, tempfile.TemporaryDirectory() as tmp:
+        seeds = Path(tmp) / "demo-seeds.csv"
+        web.write_seeds(seeds)
+        click.echo(f"Demo web: {len(web.sites)} clinic sites on 127.0.0.x:{web.port}, "
+                   f"directory at {web.directory_url}", err=True)
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds),
+                                "--db", str(db), "--progress-interval", "2"])
+        if code:
+            raise click.ClickException("the demo crawl failed")
+        click.echo(f"Demo database written: {db}", err=True)
+        if not no_serve:
+            _serve(db, port)
+
+
+if __name__ == "__main__":
+    cli()

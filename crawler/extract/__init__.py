@@ -1,0 +1,65 @@
+"""Pure extraction: HTML in, page text and clinic facts out. No Scrapy import, so the CLI's
+`score` command, `rescore` and the tests use exactly what the spider uses."""
+
+from dataclasses import dataclass, field
+
+from .contacts import find_address, find_emails, find_phones, to_e164
+from .html import parse_html
+from .jsonld import clinic_facts, jsonld_nodes
+
+__all__ = ["ExtractedPage", "extract_page", "text_to_page"]
+
+
+@dataclass
+class ExtractedPage:
+    title: str
+    text: str  # one block per line
+    facts: dict = field(default_factory=dict)
+
+
+def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
+    """Title, visible text and facts (name, phones, emails, address, geo) of one HTML page."""
+    parsed = parse_html(html)
+    nodes = jsonld_nodes(parsed.jsonld_blocks)
+    ld = clinic_facts(nodes)
+    text = parsed.text
+    if ld.get("description"):
+        # JSON-LD descriptions are the clinic's own words too; score them with the page.
+        text = f"{text}\n{ld['description']}" if text else ld["description"]
+
+    phones = _unique([to_e164(p) for p in ld.get("phones", []) + parsed.tel_links] + find_phones(text))
+    emails = _unique([e.lower() for e in ld.get("emails", []) + parsed.mailto_links] + find_emails(text))
+    address = ld.get("address") or find_address(text)
+    facts = {
+        "name": ld.get("name") or parsed.site_name,
+        "phones": phones,
+        "emails": emails,
+        "address": address or {},
+        "geo": ld.get("geo") or {},
+        "jsonld_types": ld.get("types", []),
+    }
+    return ExtractedPage(title=parsed.title, text=text, facts=facts)
+
+
+def text_to_page(text: str) -> ExtractedPage:
+    """The same result for a plain-text page (a .txt file, or a corpus line with "text")."""
+    return ExtractedPage(
+        title="",
+        text=text,
+        facts={
+            "name": "",
+            "phones": find_phones(text),
+            "emails": find_emails(text),
+            "address": find_address(text) or {},
+            "geo": {},
+            "jsonld_types": [],
+        },
+    )
+
+
+def _unique(values):
+    seen = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return seen

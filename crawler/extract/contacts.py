@@ -1,0 +1,88 @@
+"""Phones (E.164), emails and US postal addresses found in page text."""
+
+import re
+
+import phonenumbers
+
+_PHONE = re.compile(r"(?<![\w.])(?:\+?1[\s.\-]?)?\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_EMAIL_JUNK = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|@(sentry|wixpress|example\.com$)", re.I)
+
+STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "PR": "Puerto Rico", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming",
+}
+_STATE_BY_NAME = {v.lower(): k for k, v in STATES.items()}
+_STATE_ALT = "|".join(sorted(STATES) + sorted((re.escape(v) for v in STATES.values()), key=len, reverse=True))
+_STREET_WORDS = (
+    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|"
+    r"Place|Pl|Highway|Hwy|Circle|Cir|Trail|Trl|Terrace|Ter|Plaza|Square|Sq|Loop|Pike|Row|Alley"
+)
+# "1200 Harbor Blvd, Suite 210, Austin, TX 78701" with parts on separate lines or not.
+_ADDRESS = re.compile(
+    rf"(?P<street>\b\d{{1,6}}(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?"
+    rf"(?:,?\s+(?:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|#)\s*[\w\-]+)?)"
+    rf"[,\s]+(?P<city>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){{0,3}}),?\s+"
+    rf"(?P<state>{_STATE_ALT})\.?,?\s+(?P<postcode>\d{{5}})(?:-\d{{4}})?\b"
+)
+
+
+def to_e164(raw: str, region: str = "US") -> str:
+    """A phone number in E.164, or "" when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_phones(text: str) -> list[str]:
+    out = []
+    for m in _PHONE.finditer(text):
+        e164 = to_e164(m.group(0))
+        if e164 and e164 not in out:
+            out.append(e164)
+    return out
+
+
+def find_emails(text: str) -> list[str]:
+    out = []
+    for m in _EMAIL.finditer(text):
+        email = m.group(0).rstrip(".").lower()
+        if not _EMAIL_JUNK.search(email) and email not in out:
+            out.append(email)
+    return out
+
+
+def find_address(text: str) -> dict:
+    """The first US street address in the text, as street/city/state/postcode."""
+    m = _ADDRESS.search(text.replace("\n", ", "))
+    if not m:
+        return {}
+    state = m.group("state")
+    state = state.upper() if len(state) == 2 else _STATE_BY_NAME.get(state.lower(), state)
+    return {
+        "street": m.group("street").strip(" ,"),
+        "city": m.group("city").strip(),
+        "state": state,
+        "postcode": m.group("postcode"),
+    }
+
+
+def normalize_state(value: str) -> str:
+    value = (value or "").strip().rstrip(".")
+    if value.upper() in STATES:
+        return value.upper()
+    return _STATE_BY_NAME.get(value.lower(), value)

@@ -1,0 +1,32 @@
+"""Items the clinic spider yields. Dataclasses, read by pipelines through ItemAdapter."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PageItem:
+    """One fetched page of one clinic site, with what extraction found on it."""
+
+    site: str  # the clinic's key: its seed host without "www."
+    seed_url: str
+    seed_name: str
+    url: str
+    status: int
+    title: str = ""
+    text: str = ""  # visible text, one block per line; nav menus and scripts removed
+    fetched_at: str = ""
+    depth: int = 0
+    facts: dict = field(default_factory=dict)  # crawler.extract.page_facts()
+    signals: dict = field(default_factory=dict)  # set by ScorePipeline: scoring.scan_page()
+
+
+@dataclass
+class FetchErrorItem:
+    """A request that produced no response (DNS, refused, timeout, robots, …)."""
+
+    site: str
+    seed_url: str
+    seed_name: str
+    url: str
+    error: str
+    fetched_at: str = ""

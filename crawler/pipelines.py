@@ -1,0 +1,141 @@
+"""Item pipelines: score each page, then store pages and finish each clinic.
+
+    ScorePipeline (300)  page text -> scoring.scan_page() signals (pure library call)
+    StorePipeline (900)  pages in batches -> SQLite; at the end, each clinic's facts, flags,
+                         score and evidence in one transaction per clinic
+"""
+
+from dataclasses import dataclass, field
+
+from itemadapter import ItemAdapter
+
+from crawler.clinic_facts import merge_facts
+from crawler.items import FetchErrorItem, PageItem
+from crawler.seeds import site_key
+from crawler.storage import Store, dumps, now
+from scoring import PageSignals, aggregate, load_rules, scan_page
+
+
+class ScorePipeline:
+    def __init__(self, rules_path: str | None):
+        self.rules = load_rules(rules_path)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("CLINICVET_RULES"))
+
+    def process_item(self, item):
+        if isinstance(item, PageItem) and item.text:
+            item.signals = scan_page(item.text, item.url, self.rules).to_dict()
+        return item
+
+
+@dataclass
+class SiteState:
+    """What the store keeps about one clinic until the crawl ends: small, no page text."""
+
+    seed_url: str
+    seed_name: str
+    signals: list[PageSignals] = field(default_factory=list)
+    facts: list[tuple[int, dict, str]] = field(default_factory=list)  # (depth, facts, title)
+    pages_ok: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.store = Store(settings.get("CLINICVET_DB"))
+        self.batch_size = settings.getint("CLINICVET_STORE_BATCH", 200)
+        self.rules = load_rules(settings.get("CLINICVET_RULES"))
+        self.pages: list[dict] = []
+        self.errors: list[dict] = []
+        self.sites: dict[str, SiteState] = {}
+        self.ids: dict[str, int] = {}
+        self.crawl_id = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.crawl_id = self.store.start_crawl(
+            seeds=self.crawler.settings.get("CLINICVET_SEEDS_LABEL", ""),
+            sites=len(getattr(spider, "seed_list", [])),
+            max_pages=getattr(spider, "max_pages", None),
+            rules=self.rules.source,
+        )
+        self.crawler.stats.set_value("clinicvet/crawl_id", self.crawl_id)
+
+    def process_item(self, item):
+        a = ItemAdapter(item)
+        key = a["site"]
+        state = self.sites.get(key)
+        if state is None:
+            state = self.sites[key] = SiteState(a["seed_url"], a["seed_name"])
+            self.ids[key] = self.store.clinic_id(key, a["seed_url"])
+        if isinstance(item, FetchErrorItem):
+            state.errors.append(item.error)
+            self.errors.append({"crawl_id": self.crawl_id, "clinic_id": self.ids[key],
+                                "url": item.url, "error": item.error, "at": item.fetched_at})
+            self.crawler.stats.inc_value("clinicvet/fetch_errors")
+            return item
+        words = 0
+        if item.signals:
+            signals = PageSignals.from_dict(item.signals)
+            state.signals.append(signals)
+            words = signals.words
+        if item.status < 400:
+            state.pages_ok += 1
+            state.facts.append((item.depth, item.facts, item.title))
+        self.pages.append({
+            "url": item.url, "clinic_id": self.ids[key], "status": item.status, "title": item.title,
+            "text": item.text, "words": words, "depth": item.depth, "fetched_at": item.fetched_at,
+            "crawl_id": self.crawl_id,
+        })
+        if len(self.pages) >= self.batch_size:
+            self._flush()
+        self.crawler.stats.inc_value("clinicvet/pages_stored")
+        return item
+
+    def _flush(self):
+        self.store.write_pages(self.pages)
+        self.store.write_errors(self.errors)
+        self.pages, self.errors = [], []
+
+    def close_spider(self):
+        spider = self.crawler.spider
+        self._flush()
+        # Seeds that produced no item at all (e.g. every request refused by robots.txt).
+        for seed in getattr(spider, "seed_list", []):
+            key = site_key(seed.url)
+            if key not in self.sites:
+                self.sites[key] = SiteState(seed.url, seed.name, errors=["no page could be fetched"])
+                self.ids[key] = self.store.clinic_id(key, seed.url)
+        ok = failed = 0
+        for key, state in self.sites.items():
+            fields = merge_facts(state.facts, state.seed_name, key)
+            fields.update(last_crawled=now(), last_crawl_id=self.crawl_id, website=state.seed_url)
+            if state.pages_ok:
+                ok += 1
+                fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
+                self.store.write_clinic(self.ids[key], fields, aggregate(state.signals, self.rules))
+            else:
+                failed += 1
+                # Keep the last good data: only status, error and crawl time change.
+                fields = {k: v for k, v in fields.items() if k in ("last_crawled", "last_crawl_id")}
+                fields.update(status="unreachable", last_error=(state.errors or ["no response"])[-1])
+                self.store.write_clinic(self.ids[key], fields, None)
+        stats = self.crawler.stats
+        stats.set_value("clinicvet/sites_ok", ok)
+        stats.set_value("clinicvet/sites_failed", failed)
+        self.store.finish_crawl(
+            self.crawl_id, "finished", sites_ok=ok, sites_failed=failed,
+            pages=stats.get_value("clinicvet/pages_stored", 0),
+            errors=stats.get_value("clinicvet/fetch_errors", 0),
+            stats=dumps({k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}),
+        )
+        self.store.close()
+

@@ -1,0 +1,69 @@
+"""Seed lists: a CSV with a `url` column and an optional `name` column."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SeedError(ValueError):
+    """The seeds file is missing or malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    url: str
+    name: str = ""
+
+
+def site_key(url: str) -> str:
+    """A clinic's key and `domain` column: its host without 'www.' (ports ignored, so a demo web
+    served on another port still updates the same clinics)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def normalize_url(raw: str) -> str:
+    url = raw.strip()
+    if url and "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        return ""
+    return url if parts.path else url + "/"
+
+
+def read_seeds(path: str | Path) -> list[Seed]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SeedError(f"seeds file not found: {path}") from None
+    except IsADirectoryError:
+        raise SeedError(f"seeds file is a directory: {path}") from None
+    except UnicodeDecodeError:
+        raise SeedError(f"seeds file is not UTF-8 text: {path}") from None
+    except OSError as e:
+        raise SeedError(f"cannot read seeds file {path}: {e.strerror}") from None
+    try:
+        rows = list(csv.DictReader(text.splitlines()))
+    except csv.Error as e:
+        raise SeedError(f"{path}: not a valid CSV ({e})") from None
+    header = {(h or "").strip().lower() for h in (rows[0].keys() if rows else csv.DictReader(text.splitlines()).fieldnames or [])}
+    if "url" not in header:
+        raise SeedError(f"{path}: no 'url' column (found: {', '.join(sorted(h for h in header if h)) or 'nothing'})")
+    seeds, seen = [], set()
+    for n, row in enumerate(rows, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+        raw = row.get("url", "")
+        if not raw:
+            continue
+        url = normalize_url(raw)
+        if not url:
+            raise SeedError(f"{path}:{n}: not a web address: {raw!r}")
+        if site_key(url) not in seen:
+            seen.add(site_key(url))
+            seeds.append(Seed(url, row.get("name", "")))
+    if not seeds:
+        raise SeedError(f"{path}: no seed URLs")
+    return seeds

@@ -1,0 +1,160 @@
+"""The SQLite store: the schema researchers query, written with sqlite-utils.
+
+All writes of one clinic (its row and its evidence) happen in one transaction, and pages are
+written in batches, so Datasette (reading through WAL) never sees a half-written clinic and a
+crawl that dies leaves the previous data intact.
+"""
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from scoring import FLAGS, ClinicScore
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written."""
+
+
+CLINIC_COLUMNS = {
+    "id": int, "name": str, "website": str, "domain": str, "phone": str, "email": str,
+    "address": str, "city": str, "state": str, "postcode": str, "latitude": float,
+    "longitude": float, "score": int, "tier": str,
+    **{flag: int for flag in FLAGS},
+    "pages_crawled": int, "words": int, "status": str, "last_error": str,
+    "last_crawled": str, "last_crawl_id": int, "first_seen": str,
+}
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        check_writable(self.path)
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.enable_wal()
+            self.db.execute("PRAGMA foreign_keys = ON")
+            ensure_schema(self.db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({e})") from None
+
+    # -- crawls -------------------------------------------------------------------------------
+    def start_crawl(self, **info) -> int:
+        row = {"started_at": now(), "status": "running", **info}
+        return self.db["crawls"].insert(row).last_pk
+
+    def finish_crawl(self, crawl_id: int, status: str, **counts) -> None:
+        self.db["crawls"].update(crawl_id, {"finished_at": now(), "status": status, **counts})
+
+    # -- clinics and pages ---------------------------------------------------------------------
+    def clinic_id(self, domain: str, website: str) -> int:
+        """The id of the clinic with this domain, creating its row on first sight."""
+        row = self.db.execute("select id from clinics where domain = ?", [domain]).fetchone()
+        if row:
+            return row[0]
+        return self.db["clinics"].insert(
+            {"domain": domain, "website": website, "first_seen": now(), "status": "pending"}
+        ).last_pk
+
+    def write_pages(self, rows: list[dict]) -> None:
+        if rows:
+            with self.db.atomic():
+                self.db["pages"].upsert_all(rows, pk="url")
+
+    def write_errors(self, rows: list[dict]) -> None:
+        if rows:
+            with self.db.atomic():
+                self.db["crawl_errors"].insert_all(rows)
+
+    def write_clinic(self, clinic_id: int, fields: dict, result: ClinicScore | None) -> None:
+        """Update one clinic and replace its evidence, atomically.
+
+        With result None (nothing could be fetched this run) the last good flags, score and
+        evidence are kept; only status, error and crawl time change.
+        """
+        with self.db.atomic():
+            row = dict(fields)
+            if result is not None:
+                row.update(score=result.score, tier=result.tier, words=result.words)
+                row.update({f: int(result.present(f)) for f in FLAGS})
+                self.db.execute("delete from evidence where clinic_id = ?", [clinic_id])
+                self.db["evidence"].insert_all(
+                    {"clinic_id": clinic_id, "flag": flag, "page_url": ev.url, "snippet": ev.snippet}
+                    for flag, evs in result.flags.items() for ev in evs
+                )
+            self.db["clinics"].update(clinic_id, row)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, with a clear message, when the database cannot be created or written."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise StoreError(f"directory {parent} does not exist")
+    if path.exists():
+        try:
+            with open(path, "r+b"):
+                pass
+        except OSError as e:
+            raise StoreError(f"cannot write {path}: {e.strerror}") from None
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise StoreError(f"{path} exists and is not an SQLite database")
+    else:
+        try:
+            path.touch()
+            path.unlink()
+        except OSError as e:
+            raise StoreError(f"cannot create {path}: {e.strerror}") from None
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables, indexes and full-text search if missing (idempotent)."""
+    if "crawls" not in db.table_names():
+        db["crawls"].create({
+            "id": int, "started_at": str, "finished_at": str, "status": str, "seeds": str,
+            "sites": int, "sites_ok": int, "sites_failed": int, "pages": int, "errors": int,
+            "max_pages": int, "rules": str, "stats": str,
+        }, pk="id")
+    if "clinics" not in db.table_names():
+        db["clinics"].create(CLINIC_COLUMNS, pk="id", not_null={"domain"},
+                             foreign_keys=[("last_crawl_id", "crawls", "id")])
+        db["clinics"].create_index(["domain"], unique=True)
+        for cols in (["state"], ["tier"], ["score"], ["screening"], ["certified_staff"]):
+            db["clinics"].create_index(cols)
+    if "pages" not in db.table_names():
+        db["pages"].create({
+            "url": str, "clinic_id": int, "status": int, "title": str, "text": str,
+            "words": int, "depth": int, "fetched_at": str, "crawl_id": int,
+        }, pk="url", foreign_keys=[("clinic_id", "clinics", "id"), ("crawl_id", "crawls", "id")])
+        db["pages"].create_index(["clinic_id"])
+        db["pages"].enable_fts(["title", "text"], create_triggers=True)
+    if "evidence" not in db.table_names():
+        db["evidence"].create({
+            "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str,
+        }, pk="id", foreign_keys=[("clinic_id", "clinics", "id"), ("page_url", "pages", "url")])
+        db["evidence"].create_index(["clinic_id", "flag"])
+        db["evidence"].create_index(["flag"])
+        db["evidence"].enable_fts(["snippet"], create_triggers=True)
+    if "crawl_errors" not in db.table_names():
+        db["crawl_errors"].create({
+            "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,
+        }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")])
+        db["crawl_errors"].create_index(["crawl_id"])
+
+
+def dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)

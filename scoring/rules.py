@@ -1,0 +1,133 @@
+"""Load and compile the rule file (scoring/rules.yml by default).
+
+Errors in a rule file are reported as RuleError with the flag and pattern that is wrong, so a
+researcher editing the file gets a one-line message instead of a traceback.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+FLAGS = (
+    "screening", "certified_staff", "medical_monitoring", "individualized_plan",
+    "risk_disclosure", "provider_coordination",
+    "overclaiming", "no_screening_claim", "false_fda_claim", "claims_nonaddictive",
+)
+POSITIVE_FLAGS = FLAGS[:6]
+RED_FLAGS = FLAGS[6:]
+DEFAULT_RULES = Path(__file__).with_name("rules.yml")
+
+
+class RuleError(ValueError):
+    """The rule file is missing, unreadable or wrong."""
+
+
+@dataclass
+class Pattern:
+    regex: re.Pattern
+    unless: re.Pattern | None = None
+    requires: re.Pattern | None = None
+    min_words: int = 4
+    negatable: bool = True
+
+
+@dataclass
+class FlagRule:
+    name: str
+    kind: str  # "positive" or "red"
+    scope: str  # "own" or "any"
+    critic: bool
+    patterns: list[Pattern]
+    exclude: list[re.Pattern] = field(default_factory=list)
+
+
+@dataclass
+class Rules:
+    flags: dict[str, FlagRule]
+    weights: dict[str, int]
+    tiers: list[dict]
+    negators: re.Pattern
+    negation_window: int
+    generic: re.Pattern
+    own: re.Pattern
+    critic: re.Pattern
+    candidates: re.Pattern  # any pattern of any flag: a cheap first pass over the page
+    evidence_per_flag: int = 5
+    source: str = ""
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: str | Path | None = None) -> Rules:
+    path = Path(path) if path else DEFAULT_RULES
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise RuleError(f"cannot read rule file {path}: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        raise RuleError(f"rule file {path} is not valid YAML: {e}".splitlines()[0]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("flags"), dict):
+        raise RuleError(f"rule file {path} has no 'flags' mapping")
+    return _compile(data, str(path))
+
+
+def _compile(data: dict, source: str) -> Rules:
+    lexicon = {k: str(v) for k, v in (data.get("lexicon") or {}).items()}
+    default_min = int(data.get("min_words", 4))
+
+    def rx(text: str, where: str) -> re.Pattern:
+        for name, value in lexicon.items():
+            text = text.replace("{{" + name + "}}", value)
+        if "{{" in text:
+            raise RuleError(f"{where}: unknown lexicon name in {text[text.index('{{'):][:30]!r}")
+        try:
+            compiled = re.compile(text, re.I)
+        except re.error as e:
+            raise RuleError(f"{where}: bad regex ({e})") from None
+        if compiled.groups:
+            raise RuleError(f"{where}: use non-capturing groups (?:...) only")
+        return compiled
+
+    missing = [f for f in FLAGS if f not in data["flags"]]
+    if missing:
+        raise RuleError(f"rule file has no rules for flag(s): {', '.join(missing)}")
+    flags = {}
+    for name in FLAGS:
+        spec = data["flags"][name] or {}
+        where = f"flags.{name}"
+        patterns = []
+        for i, p in enumerate(spec.get("patterns") or []):
+            p = {"re": p} if isinstance(p, str) else dict(p)
+            w = f"{where}.patterns[{i}]"
+            if "re" not in p:
+                raise RuleError(f"{w}: a pattern needs 're'")
+            patterns.append(Pattern(
+                regex=rx(p["re"], w),
+                unless=rx(p["unless"], w + ".unless") if p.get("unless") else None,
+                requires=rx(p["requires"], w + ".requires") if p.get("requires") else None,
+                min_words=int(p.get("min_words", spec.get("min_words", default_min))),
+                negatable=bool(p.get("negatable", spec.get("negatable", True))),
+            ))
+        if not patterns:
+            raise RuleError(f"{where}: no patterns")
+        kind = spec.get("kind", "red" if name in RED_FLAGS else "positive")
+        flags[name] = FlagRule(
+            name=name, kind=kind, scope=spec.get("scope", "own" if kind == "positive" else "any"),
+            critic=bool(spec.get("critic", kind == "red")), patterns=patterns,
+            exclude=[rx(e, f"{where}.exclude") for e in spec.get("exclude") or []],
+        )
+    weights = {f: int((data.get("weights") or {}).get(f, 0)) for f in FLAGS}
+    negators = sorted((str(n) for n in data.get("negators") or []), key=len, reverse=True)
+    negator_rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'])|n't\b", re.I)
+    all_patterns = "|".join(p.regex.pattern for f in flags.values() for p in f.patterns)
+    return Rules(
+        flags=flags, weights=weights, tiers=list(data.get("tiers") or [{"name": "incomplete"}]),
+        negators=negator_rx, negation_window=int(data.get("negation_window", 6)),
+        generic=rx(lexicon.get("generic", r"(?!x)x"), "lexicon.generic"),
+        own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
+        critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
+        candidates=re.compile(all_patterns, re.I),
+        evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
+    )

@@ -1,0 +1,91 @@
+"""Page-level scanning: which flags does one page's text set, and by which sentences.
+
+A cheap combined regex first finds candidate sentences; only those get the full checks (other
+senses, negation, scope, criticism), so a page of ordinary marketing text costs one regex pass.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .rules import FLAGS, Pattern, FlagRule, Rules, load_rules
+from .text import Sentence, sentences
+
+# Where a negator's reach ends: punctuation, contrast words, or a comma opening a new clause ("…, we").
+_CLAUSE_BREAK = re.compile(
+    r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
+    r"|,\s*(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all)\b)", re.I)
+_NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b", re.I)
+_AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
+
+
+@dataclass
+class PageSignals:
+    """Evidence sentences per flag for one page, and how many words it has."""
+
+    url: str
+    words: int
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"url": self.url, "words": self.words, "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PageSignals":
+        return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}))
+
+
+def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSignals:
+    rules = rules or load_rules()
+    sents = sentences(text or "")
+    words = sum(s.words for s in sents if not s.snippet.startswith(s.text) or s.text == s.snippet)
+    evidence: dict[str, list[str]] = {}
+    for sent in sents:
+        if sent.question or not rules.candidates.search(sent.text):
+            continue
+        for flag in FLAGS:
+            if _sets(rules.flags[flag], sent, rules):
+                found = evidence.setdefault(flag, [])
+                if sent.snippet not in found and len(found) < rules.evidence_per_flag:
+                    found.append(sent.snippet)
+    return PageSignals(url, words, evidence)
+
+
+def _sets(flag: FlagRule, sent: Sentence, rules: Rules) -> bool:
+    text = sent.text
+    if flag.critic and rules.critic.search(text):
+        return False
+    if flag.scope == "own" and rules.generic.search(text) and not rules.own.search(text):
+        return False
+    for pattern in flag.patterns:
+        if sent.words < pattern.min_words:
+            continue
+        if pattern.unless and pattern.unless.search(text):
+            continue
+        if pattern.requires and not pattern.requires.search(text):
+            continue
+        for m in pattern.regex.finditer(text):
+            if any(_overlaps(m, e, text) for e in flag.exclude):
+                continue
+            if pattern.negatable and _negated(text, m.start(), m.end(), rules):
+                continue
+            return True
+    return False
+
+
+def _overlaps(m: re.Match, exclude: re.Pattern, text: str) -> bool:
+    lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
+    return any(e.start() + lo < m.end() and e.end() + lo > m.start() for e in exclude.finditer(text[lo:hi]))
+
+
+def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
+    """An odd number of negators in the same clause just before the match, or 'is not required' after."""
+    before = text[:start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end():]
+    before = _NOT_ONLY.sub(" ", before)
+    window = " ".join(before.split()[-rules.negation_window:])
+    count = len(rules.negators.findall(window))
+    if _AFTER_NEGATED.search(text[end:end + 60]):
+        count += 1
+    return count % 2 == 1

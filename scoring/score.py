@@ -1,0 +1,76 @@
+"""Clinic-level aggregation: pages' evidence → flags, score and tier.
+
+A flag is set when any page sets it. Evidence sentences are de-duplicated across pages (a footer
+or banner repeated on every page counts once). `no_screening_claim` loses to the site's own
+described evaluation, as the rubric says.
+"""
+
+from dataclasses import dataclass, field
+
+from .rules import FLAGS, Rules, load_rules
+from .scan import PageSignals
+from .text import normalize
+
+
+@dataclass
+class Evidence:
+    url: str
+    snippet: str
+
+
+@dataclass
+class ClinicScore:
+    score: int
+    tier: str
+    words: int
+    flags: dict[str, list[Evidence]] = field(default_factory=dict)  # every flag; [] when not set
+
+    def present(self, flag: str) -> bool:
+        return bool(self.flags.get(flag))
+
+    def to_dict(self) -> dict:
+        return {
+            "score": self.score,
+            "tier": self.tier,
+            "flags": {
+                f: {"present": bool(ev), "evidence": [{"url": e.url, "snippet": e.snippet} for e in ev]}
+                for f, ev in self.flags.items()
+            },
+        }
+
+
+def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicScore:
+    rules = rules or load_rules()
+    flags: dict[str, list[Evidence]] = {f: [] for f in FLAGS}
+    seen: dict[str, set[str]] = {f: set() for f in FLAGS}
+    for page in pages:
+        for flag, snippets in page.evidence.items():
+            if flag not in flags:
+                continue
+            for snippet in snippets:
+                key = normalize(snippet).lower()
+                if key not in seen[flag] and len(flags[flag]) < rules.evidence_per_flag:
+                    seen[flag].add(key)
+                    flags[flag].append(Evidence(page.url, snippet))
+    if flags["screening"]:
+        flags["no_screening_claim"] = []
+    words = sum(p.words for p in pages)
+    present = {f for f, ev in flags.items() if ev}
+    return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags)
+
+
+def score_of(present: set[str], rules: Rules) -> int:
+    total = sum(rules.weights[f] for f in present)
+    return max(0, min(100, total))
+
+
+def tier_of(present: set[str], words: int, rules: Rules) -> str:
+    for tier in rules.tiers:
+        if "any_of" in tier and not present & set(tier["any_of"]):
+            continue
+        if "all_of" in tier and not set(tier["all_of"]) <= present:
+            continue
+        if "words_below" in tier and not words < int(tier["words_below"]):
+            continue
+        return tier["name"]
+    return "incomplete"

@@ -1,0 +1,100 @@
+"""Text normalisation and sentence splitting for scoring.
+
+Web text arrives with curly quotes, odd dashes and no reliable punctuation: blocks (lines) are the
+first boundary, sentences inside a block the second. FAQ questions answered by a bare "No." or
+"Yes." become one statement, because in an FAQ the answer decides what the site claims.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " - ", "\u2015": " - ",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": None, "\u200b": None, "\ufeff": None,
+})
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_ABBREV = {
+    "dr", "mr", "mrs", "ms", "st", "no", "jr", "sr", "vs", "etc", "inc", "ste", "approx", "e.g",
+    "i.e", "u.s", "m.d", "d.o", "ph.d", "psy.d", "n.p", "p.a", "r.n", "prof", "dept", "fig",
+    "mt", "ft", "co", "corp", "ltd", "blvd", "ave", "rd", "apt", "min", "hr", "hrs", "a.m", "p.m",
+}
+_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_ANSWER = re.compile(
+    r"^(?P<pol>no|nope|not at all|not necessarily|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
+    r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
+_QUESTION_DO = re.compile(
+    r"^(?:do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people)\s+(?P<rest>.+?)\??$",
+    re.I)
+_QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
+_PRONOUNS = {"there", "it", "this", "that"}
+_PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",
+                    "addictive", "habit-forming", "safe", "covered", "a", "an", "any"}
+_HEDGE = re.compile(r"\b(?:but|only|except|however|although|though|unless|if|for|as|when|some)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # normalised text the rules match on
+    snippet: str  # what a reader sees as evidence
+    words: int
+    question: bool = False
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def split_sentences(block: str) -> list[str]:
+    out, start = [], 0
+    for m in _SPLIT.finditer(block):
+        before = block[start:m.start()].rstrip("\"')]")
+        last = before.rsplit(" ", 1)[-1].rstrip(".!?").lower()
+        if before.endswith(".") and (last in _ABBREV or re.fullmatch(r"[a-z]", last)):
+            continue
+        out.append(block[start:m.start()].strip())
+        start = m.end()
+    tail = block[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of a page, plus one merged statement per FAQ question answered yes/no."""
+    plain = [s for block in normalize(text).split("\n") if block for s in split_sentences(block)]
+    out = []
+    for i, s in enumerate(plain):
+        is_q = s.endswith("?")
+        out.append(Sentence(s, s, len(s.split()), is_q))
+        if is_q and i + 1 < len(plain):
+            merged = _answered(s, plain[i + 1])
+            if merged:
+                out.append(Sentence(merged, f"{s} {plain[i + 1]}", len(merged.split())))
+    return out
+
+
+def _answered(question: str, answer: str) -> str:
+    """'Do I need a referral?' + 'No.' -> 'You do not need a referral.'; '' when not a bare yes/no."""
+    m = _ANSWER.match(answer)
+    if not m or len(m.group("rest").split()) > 8 or _HEDGE.search(m.group("rest")):
+        return ""
+    yes = m.group("pol").lower() not in {"no", "nope", "not at all", "not necessarily"}
+    q = question.rstrip("?").strip()
+    if dm := _QUESTION_DO.match(q):
+        return f"You {'' if yes else 'do not '}{dm.group('rest')}."
+    if bm := _QUESTION_BE.match(q):
+        words = bm.group("rest").split()
+        # Put the verb back after the subject: "Is ketamine addictive" -> "ketamine is (not) addictive".
+        if words[0].lower() in _PRONOUNS:
+            cut = 1
+        else:
+            cut = next((j for j, w in enumerate(words[1:], 1) if w.lower() in _PREDICATE_START),
+                       max(len(words) - 1, 1))
+        subj, pred = words[:cut], words[cut:]
+        verb = bm.group("aux").lower() + ("" if yes else " not")
+        return " ".join(subj + [verb] + pred) + "."
+    return ""

@@ -1,0 +1,178 @@
+"""The `clinic` spider: crawl each seed's own site, most useful pages first, within a budget.
+
+    scrapy crawl clinic -a seeds=seeds.csv -s CLINICVET_DB=clinics.db
+    clinicvet crawl --seeds seeds.csv --db clinics.db        # the same, with progress and checks
+
+Stays on the seed's host (and the host its home page redirects to), obeys robots.txt (Scrapy's
+middleware), follows links no deeper than CLINICVET_MAX_DEPTH and fetches at most
+CLINICVET_MAX_PAGES pages per site. Extraction is crawler.extract, shared with the CLI.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import scrapy
+import yaml
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+
+from crawler.extract import extract_page
+from crawler.items import FetchErrorItem, PageItem
+from crawler.seeds import Seed, read_seeds, site_key
+from crawler.storage import now
+
+PRIORITY_FILE = Path(__file__).resolve().parent.parent / "crawler" / "link_priority.yml"
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_[ce]id|_ga|ref|hsa_\w+)$", re.I)
+
+
+@dataclass
+class Site:
+    seed: Seed
+    hosts: set[str]
+    seen: set[str] = field(default_factory=set)  # URLs scheduled (the budget counts these)
+    pending: int = 0
+    fetched: int = 0
+    failed: int = 0
+
+
+class LinkRanker:
+    """Priority of a link from link_priority.yml: keyword weights on URL path and anchor text."""
+
+    def __init__(self, path: Path = PRIORITY_FILE):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.default = int(data.get("default", 0))
+        self.keywords = {k.lower(): int(v) for k, v in (data.get("keywords") or {}).items()}
+        self.skip = [re.compile(p, re.I) for p in data.get("skip") or []]
+        self._word = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+    def skipped(self, url: str) -> bool:
+        return any(p.search(url) for p in self.skip)
+
+    def priority(self, url: str, anchor: str = "") -> int:
+        parts = urlsplit(url)
+        haystack = f"{parts.path} {anchor}".lower()
+        tokens = set()
+        for chunk in self._word.findall(haystack):
+            tokens.add(chunk)
+            tokens.update(chunk.split("-"))
+            # "what-to-expect" and "new-patients" are keywords too: add each run of words.
+            words = chunk.split("-")
+            tokens.update("-".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
+        weights = [self.keywords[t] for t in tokens if t in self.keywords]
+        return max(weights) if weights else self.default
+
+
+def canonical(url: str) -> str:
+    """Drop fragments and tracking parameters so one page is fetched once."""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+class ClinicSpider(scrapy.Spider):
+    name = "clinic"
+
+    def __init__(self, seeds: str | None = None, urls: str | None = None,
+                 max_pages: int | str | None = None, max_depth: int | str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_list: list[Seed] = []
+        if seeds:
+            self.seed_list = read_seeds(seeds)
+        if urls:
+            self.seed_list += [Seed(u.strip(), "") for u in urls.split(",") if u.strip()]
+        self._max_pages = max_pages
+        self._max_depth = max_depth
+        self.sites: dict[str, Site] = {}
+        self.ranker = LinkRanker()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.max_pages = int(spider._max_pages or s.getint("CLINICVET_MAX_PAGES", 40))
+        spider.max_depth = int(spider._max_depth if spider._max_depth is not None else s.getint("CLINICVET_MAX_DEPTH", 3))
+        return spider
+
+    # -- progress, read by crawler.progress -------------------------------------------------------
+    def progress(self) -> dict:
+        done = sum(1 for s in self.sites.values() if s.pending == 0)
+        return {
+            "sites": len(self.seed_list), "sites_done": done,
+            "pages": sum(s.fetched for s in self.sites.values()),
+            "errors": sum(s.failed for s in self.sites.values()),
+        }
+
+    async def start(self):
+        for seed in self.seed_list:
+            key = site_key(seed.url)
+            if key in self.sites:
+                continue
+            site = self.sites[key] = Site(seed, {site_key(seed.url)})
+            request = self._request(site, key, canonical(seed.url), depth=0, priority=1000)
+            if request:
+                yield request
+
+    def _request(self, site: Site, key: str, url: str, depth: int, priority: int):
+        if url in site.seen or len(site.seen) >= self.max_pages:
+            return None
+        site.seen.add(url)
+        site.pending += 1
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
+                              dont_filter=True, meta={"site": key, "page_depth": depth})
+
+    def parse(self, response):
+        key = response.meta["site"]
+        site = self.sites[key]
+        site.pending -= 1
+        depth = response.meta["page_depth"]
+        if depth == 0:
+            site.hosts.add(site_key(response.url))  # the home page may redirect to www. or a new domain
+        if site_key(response.url) not in site.hosts:
+            self.crawler.stats.inc_value("clinicvet/offsite_redirect")
+            return
+        site.fetched += 1
+        item = PageItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
+                        url=response.url, status=response.status, fetched_at=now(), depth=depth)
+        if isinstance(response, TextResponse) and response.status < 400:
+            page = extract_page(response.text, response.url)
+            item.title, item.text, item.facts = page.title, page.text, page.facts
+            if depth < self.max_depth:
+                yield from self._follow(response, site, key, depth + 1)
+        yield item
+
+    def _follow(self, response: TextResponse, site: Site, key: str, depth: int):
+        links = {}
+        for a in response.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+                continue
+            url = canonical(urljoin(response.url, href))
+            if not url.startswith(("http://", "https://")) or site_key(url) not in site.hosts:
+                continue
+            if url in site.seen or self.ranker.skipped(url):
+                continue
+            anchor = " ".join(a.css("::text").getall())
+            links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor))
+        for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
+            request = self._request(site, key, url, depth, prio - depth * 10)
+            if request is None and len(site.seen) >= self.max_pages:
+                self.crawler.stats.inc_value("clinicvet/budget_reached_links")
+                break
+            if request:
+                yield request
+
+    def failed(self, failure):
+        request = failure.request
+        key = request.meta["site"]
+        site = self.sites[key]
+        site.pending -= 1
+        if failure.check(IgnoreRequest):
+            self.crawler.stats.inc_value("clinicvet/ignored")  # robots.txt, mostly
+            return
+        site.failed += 1
+        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        yield FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
+                             url=request.url, error=error, fetched_at=now())
