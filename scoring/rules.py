@@ -32,16 +32,18 @@ class Pattern:
     requires: re.Pattern | None = None
     min_words: int = 4
     negatable: bool = True
+    window: int = 0  # sentences on each side that `requires` and `unless` also read
 
 
 @dataclass
 class FlagRule:
     name: str
     kind: str  # "positive" or "red"
-    scope: str  # "own" or "any"
+    scope: str  # "own", "not_others" or "any"
     critic: bool
     patterns: list[Pattern]
     exclude: list[re.Pattern] = field(default_factory=list)
+    veto: re.Pattern | None = None
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Rules:
     negators: re.Pattern
     negation_window: int
     generic: re.Pattern
+    others: re.Pattern
     own: re.Pattern
     critic: re.Pattern
     candidates: re.Pattern  # any pattern of any flag: a cheap first pass over the page
@@ -109,6 +112,7 @@ def _compile(data: dict, source: str) -> Rules:
                 requires=rx(p["requires"], w + ".requires") if p.get("requires") else None,
                 min_words=int(p.get("min_words", spec.get("min_words", default_min))),
                 negatable=bool(p.get("negatable", spec.get("negatable", True))),
+                window=int(p.get("window", 0)),
             ))
         if not patterns:
             raise RuleError(f"{where}: no patterns")
@@ -117,15 +121,22 @@ def _compile(data: dict, source: str) -> Rules:
             name=name, kind=kind, scope=spec.get("scope", "own" if kind == "positive" else "any"),
             critic=bool(spec.get("critic", kind == "red")), patterns=patterns,
             exclude=[rx(e, f"{where}.exclude") for e in spec.get("exclude") or []],
+            veto=rx(spec["veto"], f"{where}.veto") if spec.get("veto") else None,
         )
+        if flags[name].scope not in ("own", "not_others", "any"):
+            raise RuleError(f"{where}.scope: must be own, not_others or any")
     weights = {f: int((data.get("weights") or {}).get(f, 0)) for f in FLAGS}
-    negators = sorted((str(n) for n in data.get("negators") or []), key=len, reverse=True)
+    raw_negators = data.get("negators") or []
+    if not all(isinstance(n, str) for n in raw_negators):
+        raise RuleError("negators: quote every word (YAML reads a bare no as false)")
+    negators = sorted(raw_negators, key=len, reverse=True)
     negator_rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'])|n't\b", re.I)
     all_patterns = "|".join(p.regex.pattern for f in flags.values() for p in f.patterns)
     return Rules(
         flags=flags, weights=weights, tiers=list(data.get("tiers") or [{"name": "incomplete"}]),
         negators=negator_rx, negation_window=int(data.get("negation_window", 6)),
         generic=rx(lexicon.get("generic", r"(?!x)x"), "lexicon.generic"),
+        others=rx(lexicon.get("others", r"(?!x)x"), "lexicon.others"),
         own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
         critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
         candidates=re.compile(all_patterns, re.I),

@@ -39,29 +39,36 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
     sents = sentences(text or "")
     words = sum(s.words for s in sents if not s.snippet.startswith(s.text) or s.text == s.snippet)
     evidence: dict[str, list[str]] = {}
-    for sent in sents:
+    for i, sent in enumerate(sents):
         if sent.question or not rules.candidates.search(sent.text):
             continue
         for flag in FLAGS:
-            if _sets(rules.flags[flag], sent, rules):
+            if _sets(rules.flags[flag], sent, rules, sents, i):
                 found = evidence.setdefault(flag, [])
                 if sent.snippet not in found and len(found) < rules.evidence_per_flag:
                     found.append(sent.snippet)
     return PageSignals(url, words, evidence)
 
 
-def _sets(flag: FlagRule, sent: Sentence, rules: Rules) -> bool:
+def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int) -> bool:
     text = sent.text
     if flag.critic and rules.critic.search(text):
         return False
-    if flag.scope == "own" and rules.generic.search(text) and not rules.own.search(text):
+    if flag.veto and flag.veto.search(text):
         return False
+    if flag.scope != "any":
+        about_others = rules.generic if flag.scope == "own" else rules.others
+        if about_others.search(text) and not rules.own.search(text):
+            return False
     for pattern in flag.patterns:
         if sent.words < pattern.min_words:
             continue
-        if pattern.unless and pattern.unless.search(text):
+        context = text
+        if pattern.window and sent.words <= 8:  # a terse claim ("FDA-approved.") reads its neighbours
+            context = " ".join(s.text for s in sents[max(0, i - pattern.window):i + pattern.window + 1])
+        if pattern.unless and pattern.unless.search(context):
             continue
-        if pattern.requires and not pattern.requires.search(text):
+        if pattern.requires and not pattern.requires.search(context):
             continue
         for m in pattern.regex.finditer(text):
             if any(_overlaps(m, e, text) for e in flag.exclude):

@@ -22,17 +22,20 @@ _ABBREV = {
     "mt", "ft", "co", "corp", "ltd", "blvd", "ave", "rd", "apt", "min", "hr", "hrs", "a.m", "p.m",
 }
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_NEGATIVE = ("no", "nope", "not at all", "not necessarily", "you do not", "you don't", "you won't",
+             "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
 _ANSWER = re.compile(
-    r"^(?P<pol>no|nope|not at all|not necessarily|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
+    r"^(?P<pol>no|nope|not at all|not necessarily|you do not|you don't|you won't|it is not|it isn't|"
+    r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
-    r"^(?:do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people)\s+(?P<rest>.+?)\??$",
+    r"^(?:do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+)\s+(?P<rest>.+?)\??$",
     re.I)
 _QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
 _PRONOUNS = {"there", "it", "this", "that"}
 _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",
                     "addictive", "habit-forming", "safe", "covered", "a", "an", "any"}
-_HEDGE = re.compile(r"\b(?:but|only|except|however|although|though|unless|if|for|as|when|some)\b", re.I)
+_HEDGE = re.compile(r"\b(?:but|only|except|however|although|though|unless|if|as|when|some)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,14 @@ def _answered(question: str, answer: str) -> str:
     m = _ANSWER.match(answer)
     if not m or len(m.group("rest").split()) > 8 or _HEDGE.search(m.group("rest")):
         return ""
-    yes = m.group("pol").lower() not in {"no", "nope", "not at all", "not necessarily"}
+    yes = m.group("pol").lower() not in _NEGATIVE
     q = question.rstrip("?").strip()
     if dm := _QUESTION_DO.match(q):
-        return f"You {'' if yes else 'do not '}{dm.group('rest')}."
+        subj, rest = dm.group("subj"), dm.group("rest")
+        subj = "You" if subj.lower() in {"i", "you"} else subj
+        if not yes and rest.lower().startswith(("have ", "has ")):
+            return f"{subj} has no {rest.split(' ', 1)[1]}."  # "Does it have side effects? None." -> "it has no side effects."
+        return f"{subj} {'' if yes else 'do not '}{rest}."
     if bm := _QUESTION_BE.match(q):
         words = bm.group("rest").split()
         # Put the verb back after the subject: "Is ketamine addictive" -> "ketamine is (not) addictive".

@@ -16,6 +16,11 @@ BLOCK_TAGS = ["p", "div", "section", "article", "aside", "header", "footer", "ma
               "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
               "th", "blockquote", "details", "summary", "figure", "figcaption", "address",
               "form", "fieldset", "legend", "pre", "hr", "label", "button", "caption"]
+# Menus that are not in <nav> (WordPress, Bootstrap, Elementor, Wix): matched on whole class tokens.
+MENU_CLASSES = {"menu", "sub-menu", "nav-menu", "navbar", "navbar-nav", "main-menu", "primary-menu",
+                "mobile-menu", "menu-item", "breadcrumb", "breadcrumbs", "skip-link",
+                "elementor-nav-menu", "dropdown-menu", "mega-menu", "main-navigation",
+                "site-navigation", "nav", "nav-links"}
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 
@@ -49,6 +54,9 @@ def parse_html(html: str | bytes) -> ParsedHtml:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": "navigation"}):
         tag.decompose()
+    for tag in soup.find_all(class_=lambda c: c in MENU_CLASSES):
+        if not tag.decomposed and _mostly_links(tag):
+            tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for br in soup.find_all("br"):
@@ -60,6 +68,13 @@ def parse_html(html: str | bytes) -> ParsedHtml:
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails)
+
+
+def _mostly_links(tag) -> bool:
+    """A menu is mostly link text; a "menu" of services with prices and claims is not."""
+    text = len(tag.get_text(strip=True))
+    links = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
+    return text == 0 or links >= 0.6 * text
 
 
 def _clean(s: str) -> str:

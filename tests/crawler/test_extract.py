@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from crawler.extract import extract_page, text_to_page
+from crawler.extract.contacts import find_address, find_phones, to_e164
+
+FILES = Path(__file__).resolve().parent.parent / "files"
+
+
+def page(name):
+    return extract_page((FILES / name).read_bytes())
+
+
+def test_visible_text_drops_scripts_styles_menus_and_comments():
+    text = page("wordpress_home.html").text
+    assert "Ketamine infusions for depression & anxiety." in text
+    assert "guaranteed" not in text and "guarantee" not in text
+    assert "Screening" not in text  # menu item
+    assert "We use cookies" in text  # banners stay; the scorer counts them once
+
+
+def test_br_and_blocks_break_lines():
+    lines = page("wordpress_home.html").text.split("\n")
+    assert "410 Larimer St, Suite 3" in lines and "Denver, CO 80202" in lines
+
+
+def test_jsonld_graph_is_read_even_next_to_a_broken_block():
+    facts = page("wordpress_home.html").facts
+    assert facts["name"] == "Bright Path Ketamine Wellness"
+    assert facts["phones"][0] == "+13035550199"
+    assert facts["emails"][0] == "care@brightpath.example"
+    assert facts["address"] == {"street": "410 Larimer St, Suite 3", "city": "Denver", "state": "CO", "postcode": "80202"}
+    assert facts["geo"] == {"lat": 39.75, "lon": -104.99}
+    assert "MedicalClinic" in facts["jsonld_types"]
+
+
+def test_jsonld_description_is_scored_text():
+    assert "Physician-supervised ketamine infusions in Denver." in page("wordpress_home.html").text
+
+
+def test_windows_1252_page_decodes():
+    p = page("cp1252_page.html")
+    assert p.title == "Café Clinic"
+    assert "We\u2019ll review your medical history \u2013 always." in p.text
+    assert p.facts["phones"] == ["+16145550101"]
+    assert p.facts["address"]["state"] == "OH" and p.facts["address"]["city"] == "Columbus"
+
+
+def test_phone_formats_normalise_to_e164():
+    assert find_phones("Call (512) 555-0143, 512.555.0143 or +1 512 555 0143") == ["+15125550143"]
+    assert to_e164("1-800-555-0199") == "+18005550199"
+    assert to_e164("12345") == ""
+
+
+def test_address_from_free_text():
+    addr = find_address("Visit us\n1200 Harbor Blvd., Suite 210\nAustin, TX 78701\nOpen daily")
+    assert addr == {"street": "1200 Harbor Blvd., Suite 210", "city": "Austin", "state": "TX", "postcode": "78701"}
+    assert find_address("We have 3 offices and 12 nurses.") == {}
+
+
+def test_text_page_has_facts_too():
+    p = text_to_page("Email hello@clinic.example or call 415-555-0110.")
+    assert p.facts["emails"] == ["hello@clinic.example"] and p.facts["phones"] == ["+14155550110"]

@@ -1,0 +1,20 @@
+"""Helpers shared by the tests: run the CLI as a user would, find a free port."""
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
+    """Run `clinicvet ARGS` in a fresh process."""
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,34 @@
+"""Each case in cases.yml sets exactly the flags it lists."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring import FLAGS, aggregate, scan_page
+
+CASES = yaml.safe_load(Path(__file__).with_name("cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
+def test_case_sets_exactly_its_flags(case):
+    result = aggregate([scan_page(case["text"], "https://clinic.example/page")])
+    got = {f for f in FLAGS if result.present(f)}
+    assert got == set(case["sets"])
+
+
+def test_evidence_is_the_sentence_and_its_url():
+    text = "Welcome to our clinic.\nEvery patient completes a psychiatric evaluation first. We are open daily."
+    result = aggregate([scan_page(text, "https://clinic.example/faq/")])
+    [ev] = result.flags["screening"]
+    assert ev.url == "https://clinic.example/faq/"
+    assert ev.snippet == "Every patient completes a psychiatric evaluation first."
+
+
+def test_words_in_curly_quotes_entities_and_dashes_still_match():
+    text = "We\u2019ll never\u00a0skip screening \u2014 it\u2019s how we keep you safe."
+    assert scan_page(text).evidence.get("screening")
+
+
+def test_a_menu_item_alone_sets_nothing():
+    assert scan_page("Screening\nOur Doctors\nFAQ\nPricing").evidence == {}

@@ -1,0 +1,31 @@
+from scoring.text import normalize, sentences, split_sentences
+
+
+def test_split_keeps_abbreviations_and_initials():
+    block = "Dr. Jane Roe, M.D. leads our team. J. Smith, RN, monitors you. Call us!"
+    assert split_sentences(block) == [
+        "Dr. Jane Roe, M.D. leads our team.", "J. Smith, RN, monitors you.", "Call us!"]
+
+
+def test_blocks_are_sentence_boundaries():
+    assert [s.text for s in sentences("Our Team\nMeet the doctors")] == ["Our Team", "Meet the doctors"]
+
+
+def test_faq_question_answered_no_becomes_a_statement():
+    merged = [s for s in sentences("Do I need a referral?\nNo.") if not s.question and s.text != "No."]
+    assert merged[0].text == "You do not need a referral."
+    assert merged[0].snippet == "Do I need a referral? No."
+
+
+def test_be_question_answered_yes():
+    texts = [s.text for s in sentences("Is ketamine FDA approved for depression?\nYes.")]
+    assert "ketamine is FDA approved for depression." in texts
+
+
+def test_a_hedged_answer_is_not_merged():
+    texts = [s.text for s in sentences("Is ketamine FDA approved?\nYes, but only as an anesthetic.")]
+    assert texts == ["Is ketamine FDA approved?", "Yes, but only as an anesthetic."]
+
+
+def test_normalize_folds_quotes_and_spaces():
+    assert normalize("it\u2019s\u00a0\u201cfine\u201d") == 'it\'s "fine"'
