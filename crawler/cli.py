@@ -176,15 +176,29 @@ def _check_db(db: Path) -> None:
         raise click.ClickException(f"{db} is not a clinicvet database (no clinics table)")
 
 
+def metadata_for(db: Path) -> dict:
+    """The project's metadata with its "*" database entry named after this database file
+    (Datasette keys metadata by database name, which is the file's stem)."""
+    import yaml
+
+    meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    meta["databases"] = {db.stem: meta["databases"].pop("*")}
+    return meta
+
+
 def _serve(db: Path, port: int) -> None:
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(METADATA),
-           "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
-           "--setting", "facet_time_limit_ms", "500"]
-    click.echo(f"Datasette: http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
-    try:
-        sys.exit(subprocess.call(cmd))
-    except KeyboardInterrupt:
-        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata_for(db)), encoding="utf-8")
+        cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta),
+               "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
+               "--setting", "facet_time_limit_ms", "500"]
+        click.echo(f"Datasette: http://127.0.0.1:{port}/{db.stem}/clinics (Ctrl-C to stop)", err=True)
+        try:
+            code = subprocess.call(cmd)
+        except KeyboardInterrupt:
+            code = 0
+    sys.exit(code)
 
 
 # -- report -----------------------------------------------------------------------------------

@@ -44,5 +44,6 @@ class Progress:
         print(f"[clinicvet] finished ({reason}): {self.line()}; "
               f"{stats.get_value('clinicvet/sites_ok', 0)} clinics scored, "
               f"{stats.get_value('clinicvet/sites_failed', 0)} unreachable, "
+              f"{stats.get_value('clinicvet/error_pages', 0)} error pages (4xx/5xx), "
               f"{stats.get_value('clinicvet/ignored', 0)} requests skipped by robots.txt",
               file=self.stream, flush=True)

@@ -134,6 +134,8 @@ class ClinicSpider(scrapy.Spider):
             self.crawler.stats.inc_value("clinicvet/offsite_redirect")
             return
         site.fetched += 1
+        if response.status >= 400:
+            self.crawler.stats.inc_value("clinicvet/error_pages")
         item = PageItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
                         url=response.url, status=response.status, fetched_at=now(), depth=depth)
         if isinstance(response, TextResponse) and response.status < 400:
