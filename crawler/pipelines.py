@@ -40,6 +40,7 @@ class SiteState:
     facts: list[tuple[int, dict, str]] = field(default_factory=list)  # (depth, facts, title)
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
+    staff: dict[str, dict] = field(default_factory=dict)  # by name: the first page naming them
 
 
 class StorePipeline:
@@ -89,7 +90,9 @@ class StorePipeline:
             words = signals.words
         if item.status < 400:
             state.pages_ok += 1
-            state.facts.append((item.depth, item.facts, item.title))
+            state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title))
+            for member in item.facts.get("staff", []):
+                state.staff.setdefault(member["name"].lower(), {**member, "page_url": item.url})
         self.pages.append({
             "url": item.url, "clinic_id": self.ids[key], "status": item.status, "title": item.title,
             "text": item.text, "words": words, "depth": item.depth, "fetched_at": item.fetched_at,
@@ -121,7 +124,8 @@ class StorePipeline:
             if state.pages_ok:
                 ok += 1
                 fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
-                self.store.write_clinic(self.ids[key], fields, aggregate(state.signals, self.rules))
+                self.store.write_clinic(self.ids[key], fields, aggregate(state.signals, self.rules),
+                                        list(state.staff.values()))
             else:
                 failed += 1
                 # Keep the last good data: only status, error and crawl time change.

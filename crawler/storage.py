@@ -24,6 +24,7 @@ CLINIC_COLUMNS = {
     "address": str, "city": str, "state": str, "postcode": str, "latitude": float,
     "longitude": float, "score": int, "tier": str,
     **{flag: int for flag in FLAGS},
+    "services": str, "conditions": str,
     "pages_crawled": int, "words": int, "status": str, "last_error": str,
     "last_crawled": str, "last_crawl_id": int, "first_seen": str,
 }
@@ -74,7 +75,8 @@ class Store:
             with self.db.atomic():
                 self.db["crawl_errors"].insert_all(rows)
 
-    def write_clinic(self, clinic_id: int, fields: dict, result: ClinicScore | None) -> None:
+    def write_clinic(self, clinic_id: int, fields: dict, result: ClinicScore | None,
+                     staff: list[dict] | None = None) -> None:
         """Update one clinic and replace its evidence, atomically.
 
         With result None (nothing could be fetched this run) the last good flags, score and
@@ -85,11 +87,15 @@ class Store:
             if result is not None:
                 row.update(score=result.score, tier=result.tier, words=result.words)
                 row.update({f: int(result.present(f)) for f in FLAGS})
+                row.update(services=dumps(result.services), conditions=dumps(result.conditions))
                 self.db.execute("delete from evidence where clinic_id = ?", [clinic_id])
                 self.db["evidence"].insert_all(
                     {"clinic_id": clinic_id, "flag": flag, "page_url": ev.url, "snippet": ev.snippet}
                     for flag, evs in result.flags.items() for ev in evs
                 )
+            if staff is not None:
+                self.db.execute("delete from staff where clinic_id = ?", [clinic_id])
+                self.db["staff"].insert_all({"clinic_id": clinic_id, **m} for m in staff)
             self.db["clinics"].update(clinic_id, row)
 
     def close(self) -> None:
@@ -135,6 +141,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["clinics"].create_index(["domain"], unique=True)
         for cols in (["state"], ["tier"], ["score"], ["screening"], ["certified_staff"]):
             db["clinics"].create_index(cols)
+    else:
+        missing = {c: t for c, t in CLINIC_COLUMNS.items() if c not in db["clinics"].columns_dict}
+        for column, kind in missing.items():  # databases written by an older clinicvet
+            db["clinics"].add_column(column, kind)
     if "pages" not in db.table_names():
         db["pages"].create({
             "url": str, "clinic_id": int, "status": int, "title": str, "text": str,
@@ -149,6 +159,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["evidence"].create_index(["clinic_id", "flag"])
         db["evidence"].create_index(["flag"])
         db["evidence"].enable_fts(["snippet"], create_triggers=True)
+    if "staff" not in db.table_names():
+        db["staff"].create({
+            "id": int, "clinic_id": int, "name": str, "credentials": str, "role": str, "page_url": str,
+        }, pk="id", foreign_keys=[("clinic_id", "clinics", "id"), ("page_url", "pages", "url")])
+        db["staff"].create_index(["clinic_id"])
     if "crawl_errors" not in db.table_names():
         db["crawl_errors"].create({
             "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,

@@ -7,7 +7,8 @@ senses, negation, scope, criticism), so a page of ordinary marketing text costs 
 import re
 from dataclasses import dataclass, field
 
-from .rules import FLAGS, Pattern, FlagRule, Rules, load_rules
+from .offerings import offerings_in
+from .rules import FLAGS, FlagRule, Rules, load_rules
 from .text import Sentence, sentences
 
 # Where a negator's reach ends: punctuation, contrast words, or a comma opening a new clause ("…, we").
@@ -25,13 +26,17 @@ class PageSignals:
     url: str
     words: int
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    services: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"url": self.url, "words": self.words, "evidence": self.evidence}
+        return {"url": self.url, "words": self.words, "evidence": self.evidence,
+                "services": self.services, "conditions": self.conditions}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageSignals":
-        return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}))
+        return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}),
+                   list(d.get("services") or []), list(d.get("conditions") or []))
 
 
 def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSignals:
@@ -47,7 +52,8 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
                 found = evidence.setdefault(flag, [])
                 if sent.snippet not in found and len(found) < rules.evidence_per_flag:
                     found.append(sent.snippet)
-    return PageSignals(url, words, evidence)
+    services, conditions = offerings_in(sents)
+    return PageSignals(url, words, evidence, services, conditions)
 
 
 def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int) -> bool:

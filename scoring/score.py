@@ -7,6 +7,7 @@ described evaluation, as the rubric says.
 
 from dataclasses import dataclass, field
 
+from .offerings import load_offerings
 from .rules import FLAGS, Rules, load_rules
 from .scan import PageSignals
 from .text import normalize
@@ -24,6 +25,8 @@ class ClinicScore:
     tier: str
     words: int
     flags: dict[str, list[Evidence]] = field(default_factory=dict)  # every flag; [] when not set
+    services: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
 
     def present(self, flag: str) -> bool:
         return bool(self.flags.get(flag))
@@ -36,6 +39,8 @@ class ClinicScore:
                 f: {"present": bool(ev), "evidence": [{"url": e.url, "snippet": e.snippet} for e in ev]}
                 for f, ev in self.flags.items()
             },
+            "services": self.services,
+            "conditions": self.conditions,
         }
 
 
@@ -56,7 +61,15 @@ def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicSco
         flags["no_screening_claim"] = []
     words = sum(p.words for p in pages)
     present = {f for f, ev in flags.items() if ev}
-    return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags)
+    return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags,
+                       _union((p.services for p in pages), load_offerings().services),
+                       _union((p.conditions for p in pages), load_offerings().conditions))
+
+
+def _union(lists, vocabulary: dict) -> list[str]:
+    """Labels found on any page, in the vocabulary's order (stable facets and reports)."""
+    found = {label for labels in lists for label in labels}
+    return [label for label in vocabulary if label in found]
 
 
 def score_of(present: set[str], rules: Rules) -> int:

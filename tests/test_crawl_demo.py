@@ -110,3 +110,17 @@ def test_recrawl_updates_in_place(demo_crawl, tmp_path):
     assert after == before
     assert rows(db, "select count(*) as n from pages")[0]["n"] == pages_before
     assert [r["status"] for r in rows(db, "select status from crawls order by id")] == ["finished", "finished"]
+
+
+def test_staff_services_and_conditions_are_stored(demo_crawl):
+    import json
+    staff = rows(demo_crawl.db, "select s.*, c.domain from staff s join clinics c on c.id = s.clinic_id")
+    assert len(staff) >= 10
+    assert all(s["page_url"].startswith("http") for s in staff)
+    assert any("CRNA" in s["credentials"] for s in staff)
+    assert any(s["credentials"] == "DC" for s in staff)  # kept, and does not make certified_staff
+    for clinic in rows(demo_crawl.db, "select services, conditions from clinics"):
+        assert isinstance(json.loads(clinic["services"]), list)
+        assert isinstance(json.loads(clinic["conditions"]), list)
+    with_services = rows(demo_crawl.db, "select count(*) as n from clinics where services like '%IV infusion%'")
+    assert with_services[0]["n"] >= 5

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from .contacts import find_address, find_emails, find_phones, to_e164
 from .html import parse_html
 from .jsonld import clinic_facts, jsonld_nodes
+from .staff import find_staff
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
 
@@ -37,6 +38,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "address": address or {},
         "geo": ld.get("geo") or {},
         "jsonld_types": ld.get("types", []),
+        "staff": [vars(m) for m in find_staff(text)],
     }
     return ExtractedPage(title=parsed.title, text=text, facts=facts)
 
@@ -53,6 +55,7 @@ def text_to_page(text: str) -> ExtractedPage:
             "address": find_address(text) or {},
             "geo": {},
             "jsonld_types": [],
+            "staff": [vars(m) for m in find_staff(text)],
         },
     )
 

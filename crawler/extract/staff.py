@@ -1,0 +1,81 @@
+"""Staff named on a clinic's pages: name, credentials, role.
+
+Clinic team pages write people in a few shapes, which this reads line by line:
+    "Jane Roe, DNP, PMHNP-BC" + next line "Psychiatric Nurse Practitioner"
+    "Sam Lee MD FASA — Medical Director"
+    "Medical Director: Priya Natarajan, MD"          (often in a footer)
+    "Dr. Ana Ruiz" + next line "Board-Certified Anesthesiologist"
+"""
+
+import re
+from dataclasses import dataclass
+
+CREDENTIALS = (
+    "M.D.", "MD", "D.O.", "DO", "CRNA", "PMHNP-BC", "PMHNP", "FNP-BC", "FNP-C", "FNP", "AGNP-C",
+    "AGPCNP-BC", "ANP-BC", "NP-C", "NP", "APRN", "DNP", "PA-C", "PA", "RN", "BSN", "MSN", "PhD",
+    "Ph.D.", "PsyD", "Psy.D.", "LCSW", "LICSW", "LMFT", "LPC", "LPCC", "LMHC", "MFT", "DC", "ND",
+    "FASA", "FAPA", "DABA", "FACEP", "MBBS", "MPH", "MA", "MS", "MSW", "CNS", "BC",
+)
+_CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
+_WORD = rf"(?!(?:{_CRED})(?![\w-]))[A-Z][a-zA-Z'\-]+"  # a capitalised word that is not a credential
+_NAME = rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{1,2}}"
+_PERSON = re.compile(
+    rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
+    rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
+)
+_DR = re.compile(rf"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){{0,2}})\s*$")
+_ROLE_FIRST = re.compile(rf"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
+ROLE_WORDS = re.compile(
+    r"\b(?:director|founder|owner|physician|anesthesiologist|psychiatrist|nurse|practitioner|"
+    r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
+    r"naturopath|coach|clinician|provider|specialist|surgeon|paramedic|guide|lead|manager|"
+    r"coordinator|crna|rn|np|pa)\b", re.I)
+_ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    credentials: str
+    role: str
+
+
+def find_staff(text: str) -> list[StaffMember]:
+    lines = [line.strip() for line in (text or "").split("\n")]
+    found: dict[str, StaffMember] = {}
+    for i, line in enumerate(lines):
+        role_first = ""
+        if m := _ROLE_FIRST.match(line):
+            role_first, line = m.group("role"), m.group("rest")
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        for member in _people(line, role_first, nxt):
+            key = member.name.removeprefix("Dr. ").removeprefix("Dr ").lower()
+            old = found.get(key)
+            if old is None or (not old.role and member.role) or len(member.credentials) > len(old.credentials):
+                found[key] = member
+    return list(found.values())
+
+
+def _people(line: str, role_first: str, nxt: str):
+    for m in _PERSON.finditer(line):
+        if _ADDRESS_HINT.search(line[m.end("creds"):m.end("creds") + 8]):
+            continue  # "Baltimore, MD 21201"
+        creds = ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", m.group("creds")) if c.strip("() "))
+        role = role_first or _role(m.group("role") or "") or _role_line(nxt)
+        yield StaffMember(_tidy(m.group("name")), creds, role)
+    if not role_first and (m := _DR.match(line)) and _role_line(nxt):
+        yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
+
+
+def _role(text: str) -> str:
+    text = text.strip(" ,-\u2013\u2014|:")
+    return text if text and ROLE_WORDS.search(text) and len(text.split()) <= 8 else ""
+
+
+def _role_line(line: str) -> str:
+    line = line.strip()
+    return line if line and not line.endswith((".", "?")) and _role(line) else ""
+
+
+def _tidy(name: str) -> str:
+    return re.sub(r"^Dr\.?\s+", "Dr. ", " ".join(name.split()))

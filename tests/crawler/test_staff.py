@@ -1,0 +1,33 @@
+from crawler.extract.staff import StaffMember, find_staff
+
+TEAM = """Our Team
+Amara Lindqvist, DNP, PMHNP-BC
+Psychiatric Nurse Practitioner
+Sam Lee MD FASA — Medical Director
+Dr. Ana Ruiz
+Board-Certified Anesthesiologist
+Leah Whitcomb, DNP, PMHNP-BC, is a board-certified psychiatric nurse practitioner.
+Visit 12 Elm Street, Baltimore, MD 21201 today."""
+
+
+def test_team_page_shapes():
+    assert find_staff(TEAM) == [
+        StaffMember("Amara Lindqvist", "DNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
+        StaffMember("Sam Lee", "MD, FASA", "Medical Director"),
+        StaffMember("Dr. Ana Ruiz", "", "Board-Certified Anesthesiologist"),
+        StaffMember("Leah Whitcomb", "DNP, PMHNP-BC", "board-certified psychiatric nurse practitioner"),
+    ]
+
+
+def test_medical_director_in_a_footer():
+    assert find_staff("© 2026 Cedar Grove\nMedical Director: Priya Natarajan, MD") == [
+        StaffMember("Priya Natarajan", "MD", "Medical Director")]
+
+
+def test_non_medical_doctors_keep_their_credentials():
+    [member] = find_staff("Dr. Brett Kowalski, DC\nChiropractor and owner")
+    assert member.credentials == "DC" and member.role == "Chiropractor and owner"
+
+
+def test_a_city_in_maryland_is_not_a_person():
+    assert find_staff("Silver Spring Office, MD 20910") == []
