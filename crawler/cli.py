@@ -153,6 +153,25 @@ def eval_(corpus, rules, misses):
     click.echo(format_report(result, show_misses=misses))
 
 
+# -- rescore ----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Rule file [default: scoring/rules.yml].")
+def rescore(db, rules):
+    """Re-apply the rule file to the pages stored in DB (no network); records the run in history."""
+    from crawler.rescore import rescore as run_rescore
+
+    _check_db(db)
+    _rules(rules)
+    try:
+        result = run_rescore(str(db), str(rules) if rules else None)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Rescored {result['clinics']} clinics from {result['pages']} stored pages; "
+               f"{result['changed']} changed score or tier (run {result['run']})", err=True)
+
+
 # -- serve ------------------------------------------------------------------------------------
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
@@ -177,22 +196,23 @@ def _check_db(db: Path) -> None:
 
 
 def metadata_for(db: Path) -> dict:
-    """The project's metadata with its "*" database entry named after this database file
-    (Datasette keys metadata by database name, which is the file's stem)."""
-    import yaml
+    """The project's metadata named for this database (see crawler.publish.metadata_for)."""
+    from crawler.publish import metadata_for as build
 
-    meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    meta["databases"] = {db.stem: meta["databases"].pop("*")}
-    return meta
+    return build(db)
 
 
 def _serve(db: Path, port: int) -> None:
+    """Datasette on DB with clinicvet's metadata, templates, plugin and settings. The database stays
+    mutable (a crawl may be writing it; Datasette reads it with mode=ro and has no write endpoint
+    here); `clinicvet publish` makes the immutable snapshot."""
+    from crawler.publish import serve_options
+
     with tempfile.TemporaryDirectory() as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata_for(db)), encoding="utf-8")
         cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta),
-               "--host", "127.0.0.1", "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
-               "--setting", "facet_time_limit_ms", "500"]
+               "--host", "127.0.0.1", "--port", str(port), *serve_options()]
         click.echo(f"Datasette: http://127.0.0.1:{port}/{db.stem}/clinics (Ctrl-C to stop)", err=True)
         try:
             code = subprocess.call(cmd)
@@ -205,16 +225,46 @@ def _serve(db: Path, port: int) -> None:
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def report(db, out):
-    """Write a CSV with one row per clinic: facts, score, tier, flags, one evidence URL per flag."""
-    from crawler.report import write_report
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default=None,
+              help="Output format [default: from --out's suffix, else csv].")
+@click.option("--state", multiple=True, help="Only clinics in this state (repeatable: any of them).")
+@click.option("--tier", multiple=True, help="Only clinics in this tier (repeatable: any of them).")
+@click.option("--flag", "flags", multiple=True, type=click.Choice(FLAGS),
+              help="Only clinics with this flag set (repeatable: all of them).")
+@click.option("--min-score", type=click.IntRange(0, 100), default=None, help="Only clinics scoring at least N.")
+@click.option("--summary", is_flag=True, help="Counts and percentages per flag by state instead of clinics.")
+def report(db, out, fmt, state, tier, flags, min_score, summary):
+    """Write one row per clinic (facts, score, tier, flags, one evidence URL per set flag, crawl_id),
+    or with --summary one row per state; the same database always gives the same bytes."""
+    from crawler.report import ReportFilter, write_report
+
+    _check_db(db)
+    chosen = ReportFilter(states=state, tiers=tier, flags=flags, min_score=min_score)
+    fmt = fmt or {".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "csv")
+    try:
+        n = write_report(db, out, fmt=fmt, where=chosen, summary=summary)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {out}: {e.strerror}") from None
+    click.echo(f"Wrote {n} {'states' if summary else 'clinics'} to {out}", err=True)
+
+
+# -- publish ----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="New or empty directory for the snapshot.")
+def publish(db, out):
+    """Prepare an immutable snapshot of DB in OUT for hosting and print the commands that serve it."""
+    from crawler.publish import PublishError, publish as make_snapshot
 
     _check_db(db)
     try:
-        n = write_report(db, out)
-    except OSError as e:
-        raise click.ClickException(f"cannot write {out}: {e.strerror}") from None
-    click.echo(f"Wrote {n} clinics to {out}", err=True)
+        cmds = make_snapshot(db, out)
+    except (OSError, PublishError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Snapshot written to {out}. From that directory, serve it with:\n  {cmds['serve']}\n"
+               f"or, spelled out:\n  {cmds['serve_explicit']}\n"
+               f"Publish it (Google Cloud Run; see `datasette publish --help` for others):\n  {cmds['publish']}")
 
 
 # -- demo -------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class SiteState:
 
     seed_url: str
     seed_name: str
-    signals: list[PageSignals] = field(default_factory=list)
+    signals: list[tuple[int, str, PageSignals]] = field(default_factory=list)  # (depth, url, signals)
     facts: list[tuple[int, dict, str]] = field(default_factory=list)  # (depth, facts, title)
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
@@ -86,7 +86,7 @@ class StorePipeline:
         words = 0
         if item.signals:
             signals = PageSignals.from_dict(item.signals)
-            state.signals.append(signals)
+            state.signals.append((item.depth, item.url, signals))
             words = signals.words
         if item.status < 400:
             state.pages_ok += 1
@@ -124,14 +124,16 @@ class StorePipeline:
             if state.pages_ok:
                 ok += 1
                 fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
-                self.store.write_clinic(self.ids[key], fields, aggregate(state.signals, self.rules),
-                                        list(state.staff.values()))
+                # Home page first, then by URL: evidence does not depend on download order.
+                ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
+                self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules),
+                                        list(state.staff.values()), run_id=self.crawl_id)
             else:
                 failed += 1
                 # Keep the last good data: only status, error and crawl time change.
                 fields = {k: v for k, v in fields.items() if k in ("last_crawled", "last_crawl_id")}
                 fields.update(status="unreachable", last_error=(state.errors or ["no response"])[-1])
-                self.store.write_clinic(self.ids[key], fields, None)
+                self.store.write_clinic(self.ids[key], fields, None, run_id=self.crawl_id)
         stats = self.crawler.stats
         stats.set_value("clinicvet/sites_ok", ok)
         stats.set_value("clinicvet/sites_failed", failed)

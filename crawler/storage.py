@@ -49,7 +49,7 @@ class Store:
 
     # -- crawls -------------------------------------------------------------------------------
     def start_crawl(self, **info) -> int:
-        row = {"started_at": now(), "status": "running", **info}
+        row = {"kind": "crawl", "started_at": now(), "status": "running", **info}
         return self.db["crawls"].insert(row).last_pk
 
     def finish_crawl(self, crawl_id: int, status: str, **counts) -> None:
@@ -76,7 +76,7 @@ class Store:
                 self.db["crawl_errors"].insert_all(rows)
 
     def write_clinic(self, clinic_id: int, fields: dict, result: ClinicScore | None,
-                     staff: list[dict] | None = None) -> None:
+                     staff: list[dict] | None = None, run_id: int | None = None) -> None:
         """Update one clinic and replace its evidence, atomically.
 
         With result None (nothing could be fetched this run) the last good flags, score and
@@ -97,6 +97,22 @@ class Store:
                 self.db.execute("delete from staff where clinic_id = ?", [clinic_id])
                 self.db["staff"].insert_all({"clinic_id": clinic_id, **m} for m in staff)
             self.db["clinics"].update(clinic_id, row)
+            if run_id:
+                self._record_history(clinic_id, run_id)
+
+    def _record_history(self, clinic_id: int, crawl_id: int) -> None:
+        """The clinic's score, tier, flags and status as this run left them (one row per run)."""
+        cols = ["score", "tier", *FLAGS, "status"]
+        values = self.db.execute(f"select {', '.join(cols)} from clinics where id = ?", [clinic_id]).fetchone()
+        self.db["clinic_history"].upsert(
+            {"crawl_id": crawl_id, "clinic_id": clinic_id, **dict(zip(cols, values)), "recorded_at": now()},
+            pk=("crawl_id", "clinic_id"))
+
+    def pages_of(self, clinic_id: int, crawl_id: int | None):
+        """(url, text, depth) of the clinic's successfully fetched pages from that crawl."""
+        return self.db.execute(
+            "select url, text, depth from pages where clinic_id = ? and status < 400 and crawl_id is ? "
+            "order by depth, url", [clinic_id, crawl_id]).fetchall()
 
     def close(self) -> None:
         self.db.close()
@@ -131,7 +147,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create the tables, indexes and full-text search if missing (idempotent)."""
     if "crawls" not in db.table_names():
         db["crawls"].create({
-            "id": int, "started_at": str, "finished_at": str, "status": str, "seeds": str,
+            "id": int, "kind": str, "started_at": str, "finished_at": str, "status": str, "seeds": str,
             "sites": int, "sites_ok": int, "sites_failed": int, "pages": int, "errors": int,
             "max_pages": int, "rules": str, "stats": str,
         }, pk="id")
@@ -164,6 +180,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "id": int, "clinic_id": int, "name": str, "credentials": str, "role": str, "page_url": str,
         }, pk="id", foreign_keys=[("clinic_id", "clinics", "id"), ("page_url", "pages", "url")])
         db["staff"].create_index(["clinic_id"])
+    if "clinic_history" not in db.table_names():
+        db["clinic_history"].create({
+            "crawl_id": int, "clinic_id": int, "score": int, "tier": str, **{f: int for f in FLAGS},
+            "status": str, "recorded_at": str,
+        }, pk=("crawl_id", "clinic_id"),
+            foreign_keys=[("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")])
+        db["clinic_history"].create_index(["clinic_id"])
     if "crawl_errors" not in db.table_names():
         db["crawl_errors"].create({
             "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,

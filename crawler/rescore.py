@@ -1,0 +1,35 @@
+"""Re-apply a rule file to stored pages: new flags, scores and evidence without any network.
+
+Each clinic is rescored from the pages its last crawl fetched. The run is recorded in `crawls`
+(kind "rescore") and in `clinic_history`, so a change of rules shows up like a change of site.
+"""
+
+from crawler.extract.staff import find_staff
+from crawler.storage import Store
+from scoring import aggregate, load_rules, scan_page
+
+
+def rescore(db_path: str, rules_path: str | None = None) -> dict:
+    rules = load_rules(rules_path)
+    store = Store(db_path)
+    try:
+        run = store.start_crawl(kind="rescore", rules=rules.source)
+        clinics = store.db.execute(
+            "select id, last_crawl_id from clinics where status = 'ok' order by id").fetchall()
+        changed = pages = 0
+        for clinic_id, crawl_id in clinics:
+            rows = store.pages_of(clinic_id, crawl_id)
+            before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
+            signals = [scan_page(text or "", url, rules) for url, text, _ in rows]
+            staff = {}
+            for url, text, _ in rows:
+                for m in find_staff(text or ""):
+                    staff.setdefault(m.name.lower(), {**vars(m), "page_url": url})
+            result = aggregate(signals, rules)
+            store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)
+            pages += len(rows)
+            changed += (result.score, result.tier) != tuple(before)
+        store.finish_crawl(run, "finished", sites=len(clinics), sites_ok=len(clinics), pages=pages)
+        return {"clinics": len(clinics), "pages": pages, "changed": changed, "run": run}
+    finally:
+        store.close()
