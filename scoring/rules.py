@@ -33,6 +33,7 @@ class Pattern:
     min_words: int = 4
     negatable: bool = True
     window: int = 0  # sentences on each side that `requires` and `unless` also read
+    max_words: int = 0  # when set, only sentences this short
 
 
 @dataclass
@@ -113,6 +114,7 @@ def _compile(data: dict, source: str) -> Rules:
                 min_words=int(p.get("min_words", spec.get("min_words", default_min))),
                 negatable=bool(p.get("negatable", spec.get("negatable", True))),
                 window=int(p.get("window", 0)),
+                max_words=int(p.get("max_words", 0)),
             ))
         if not patterns:
             raise RuleError(f"{where}: no patterns")

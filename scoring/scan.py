@@ -15,7 +15,8 @@ from .text import Sentence, sentences
 _CLAUSE_BREAK = re.compile(
     r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
     r"|,\s*(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all)\b)", re.I)
-_NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b", re.I)
+# Phrases with a negator that do not negate: "not only", "may or may not", "whether or not".
+_NOT_NEGATION = re.compile(r"\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b|\bwhether or not\b|\bif not\b", re.I)
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
@@ -67,7 +68,7 @@ def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i
         if about_others.search(text) and not rules.own.search(text):
             return False
     for pattern in flag.patterns:
-        if sent.words < pattern.min_words:
+        if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
         context = text
         if pattern.window and sent.words <= 8:  # a terse claim ("FDA-approved.") reads its neighbours
@@ -96,7 +97,7 @@ def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end():]
-    before = _NOT_ONLY.sub(" ", before)
+    before = _NOT_NEGATION.sub(" ", before)
     window = " ".join(before.split()[-rules.negation_window:])
     count = len(rules.negators.findall(window))
     if _AFTER_NEGATED.search(text[end:end + 60]):

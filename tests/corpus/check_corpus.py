@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl) and print per-flag counts.
+"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl if present) and print per-flag counts.
 
 Usage: python3 tests/corpus/check_corpus.py [corpus_dir]
 Exit status 0 when every check passes, 1 otherwise. Standard library only.
@@ -17,6 +17,9 @@ FLAGS = [
 SPLITS = {  # file -> (id prefix, min passages, min positives per flag, min negatives per flag)
     "tune": ("tune", 215, 25, 25),
     "holdout": ("holdout", 100, 8, 8),
+}
+OPTIONAL_SPLITS = {  # validated with the same schema when the file exists
+    "tune2": ("tune2", 200, 20, 20),
 }
 MIN_TOTAL = 300
 ALLOWED_KEYS = {"id", "url", "text", "html", "labels", "note"}
@@ -81,8 +84,20 @@ def main():
             data[split] = []
             continue
         data[split] = load(path, prefix, errors)
+    splits = dict(SPLITS)
+    for split, spec in OPTIONAL_SPLITS.items():
+        path = os.path.join(corpus_dir, f"{split}.jsonl")
+        if os.path.exists(path):
+            splits[split] = spec
+            data[split] = load(path, spec[0], errors)
 
-    # unique ids and unique passages across both files
+    # unique ids and unique passages across all files; tune2 shares no domain with the other files
+    hosts = {split: {urlparse(r["url"]).hostname for r in recs if isinstance(r.get("url"), str)}
+             for split, recs in data.items()}
+    for split in OPTIONAL_SPLITS:
+        for other in hosts:
+            if split in hosts and other != split and hosts[split] & hosts[other]:
+                errors.append(f"{split} shares {len(hosts[split] & hosts[other])} domain(s) with {other}")
     seen_ids, seen_bodies = {}, {}
     for split, recs in data.items():
         for rec in recs:
@@ -111,23 +126,23 @@ def main():
         counts[split] = (len(recs), pos, sum(1 for r in recs if "html" in r))
 
     width = max(len(f) for f in FLAGS)
-    header = f"{'flag':<{width}}  " + "  ".join(f"{s + ' +':>10} {s + ' -':>10}" for s in SPLITS)
+    header = f"{'flag':<{width}}  " + "  ".join(f"{s + ' +':>10} {s + ' -':>10}" for s in splits)
     print(header)
     print("-" * len(header))
     for f in FLAGS:
         cells = []
-        for split in SPLITS:
+        for split in splits:
             n, pos, _ = counts[split]
             cells.append(f"{pos[f]:>10} {n - pos[f]:>10}")
         print(f"{f:<{width}}  " + "  ".join(cells))
     print("-" * len(header))
-    for split in SPLITS:
+    for split in splits:
         n, pos, n_html = counts[split]
         all_neg = sum(1 for r in data[split] if isinstance(r.get("labels"), dict) and not any(r["labels"].values()))
         print(f"{split}: {n} passages ({n_html} html, {n - n_html} text; {all_neg} with no flag set)")
     print(f"total: {total} passages")
 
-    for split, (_, min_n, min_pos, min_neg) in SPLITS.items():
+    for split, (_, min_n, min_pos, min_neg) in splits.items():
         n, pos, _ = counts[split]
         if n < min_n:
             errors.append(f"{split}: {n} passages (need >= {min_n})")
