@@ -25,7 +25,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _NEGATIVE = ("no", "nope", "not at all", "not necessarily", "you do not", "you don't", "you won't",
              "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
 _ANSWER = re.compile(
-    r"^(?P<pol>no|nope|not at all|not necessarily|you do not|you don't|you won't|it is not|it isn't|"
+    r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>no|nope|not at all|not necessarily|you do not|you don't|you won't|it is not|it isn't|"
     r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
