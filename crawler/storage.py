@@ -143,55 +143,56 @@ def check_writable(path: Path) -> None:
             raise StoreError(f"cannot create {path}: {e.strerror}") from None
 
 
+TABLES = {
+    # name: (columns, primary key, foreign keys, indexes, full-text columns)
+    "crawls": ({
+        "id": int, "kind": str, "started_at": str, "finished_at": str, "status": str, "seeds": str,
+        "sites": int, "sites_ok": int, "sites_failed": int, "pages": int, "errors": int,
+        "max_pages": int, "rules": str, "stats": str,
+    }, "id", [], [], []),
+    "clinics": (CLINIC_COLUMNS, "id", [("last_crawl_id", "crawls", "id")],
+                [["state"], ["tier"], ["score"], ["screening"], ["certified_staff"]], []),
+    "pages": ({
+        "url": str, "clinic_id": int, "status": int, "title": str, "text": str,
+        "words": int, "depth": int, "fetched_at": str, "crawl_id": int,
+    }, "url", [("clinic_id", "clinics", "id"), ("crawl_id", "crawls", "id")], [["clinic_id"]],
+        ["title", "text"]),
+    "evidence": ({
+        "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str,
+    }, "id", [("clinic_id", "clinics", "id"), ("page_url", "pages", "url")],
+        [["clinic_id", "flag"], ["flag"]], ["snippet"]),
+    "staff": ({
+        "id": int, "clinic_id": int, "name": str, "credentials": str, "role": str, "page_url": str,
+    }, "id", [("clinic_id", "clinics", "id"), ("page_url", "pages", "url")], [["clinic_id"]], []),
+    "clinic_history": ({
+        "crawl_id": int, "clinic_id": int, "score": int, "tier": str, **{f: int for f in FLAGS},
+        "status": str, "recorded_at": str,
+    }, ("crawl_id", "clinic_id"), [("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")],
+        [["clinic_id"]], []),
+    "crawl_errors": ({
+        "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,
+    }, "id", [("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")], [["crawl_id"]], []),
+}
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables, indexes and full-text search if missing (idempotent)."""
-    if "crawls" not in db.table_names():
-        db["crawls"].create({
-            "id": int, "kind": str, "started_at": str, "finished_at": str, "status": str, "seeds": str,
-            "sites": int, "sites_ok": int, "sites_failed": int, "pages": int, "errors": int,
-            "max_pages": int, "rules": str, "stats": str,
-        }, pk="id")
-    if "clinics" not in db.table_names():
-        db["clinics"].create(CLINIC_COLUMNS, pk="id", not_null={"domain"},
-                             foreign_keys=[("last_crawl_id", "crawls", "id")])
-        db["clinics"].create_index(["domain"], unique=True)
-        for cols in (["state"], ["tier"], ["score"], ["screening"], ["certified_staff"]):
-            db["clinics"].create_index(cols)
-    else:
-        missing = {c: t for c, t in CLINIC_COLUMNS.items() if c not in db["clinics"].columns_dict}
-        for column, kind in missing.items():  # databases written by an older clinicvet
-            db["clinics"].add_column(column, kind)
-    if "pages" not in db.table_names():
-        db["pages"].create({
-            "url": str, "clinic_id": int, "status": int, "title": str, "text": str,
-            "words": int, "depth": int, "fetched_at": str, "crawl_id": int,
-        }, pk="url", foreign_keys=[("clinic_id", "clinics", "id"), ("crawl_id", "crawls", "id")])
-        db["pages"].create_index(["clinic_id"])
-        db["pages"].enable_fts(["title", "text"], create_triggers=True)
-    if "evidence" not in db.table_names():
-        db["evidence"].create({
-            "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str,
-        }, pk="id", foreign_keys=[("clinic_id", "clinics", "id"), ("page_url", "pages", "url")])
-        db["evidence"].create_index(["clinic_id", "flag"])
-        db["evidence"].create_index(["flag"])
-        db["evidence"].enable_fts(["snippet"], create_triggers=True)
-    if "staff" not in db.table_names():
-        db["staff"].create({
-            "id": int, "clinic_id": int, "name": str, "credentials": str, "role": str, "page_url": str,
-        }, pk="id", foreign_keys=[("clinic_id", "clinics", "id"), ("page_url", "pages", "url")])
-        db["staff"].create_index(["clinic_id"])
-    if "clinic_history" not in db.table_names():
-        db["clinic_history"].create({
-            "crawl_id": int, "clinic_id": int, "score": int, "tier": str, **{f: int for f in FLAGS},
-            "status": str, "recorded_at": str,
-        }, pk=("crawl_id", "clinic_id"),
-            foreign_keys=[("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")])
-        db["clinic_history"].create_index(["clinic_id"])
-    if "crawl_errors" not in db.table_names():
-        db["crawl_errors"].create({
-            "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,
-        }, pk="id", foreign_keys=[("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")])
-        db["crawl_errors"].create_index(["crawl_id"])
+    """Create missing tables, indexes and full-text search; add columns a newer clinicvet defines
+    to a database an older one wrote (idempotent, never drops anything)."""
+    existing = set(db.table_names())
+    for name, (columns, pk, fks, indexes, fts) in TABLES.items():
+        table = db[name]
+        if name not in existing:
+            table.create(columns, pk=pk, foreign_keys=fks, not_null={"domain"} if name == "clinics" else None)
+            if name == "clinics":
+                table.create_index(["domain"], unique=True)
+            for cols in indexes:
+                table.create_index(cols)
+            if fts:
+                table.enable_fts(fts, create_triggers=True)
+        else:
+            for column, kind in columns.items():
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
 
 
 def dumps(value) -> str:
