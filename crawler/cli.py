@@ -5,6 +5,7 @@ ends with a one-line `Error: …` and exit status 1 or 2, never a traceback.
 """
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -172,6 +173,26 @@ def rescore(db, rules):
                f"{result['changed']} changed score or tier (run {result['run']})", err=True)
 
 
+# -- figures ----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="clinicvet database to read.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the PNGs and CSVs (created if missing).")
+def figures(db, out):
+    """Write every analysis figure (PNG) and table (CSV) of DB into OUT."""
+    try:
+        from crawler import analysis  # imports matplotlib: keep the other commands fast
+    except ImportError as e:
+        raise click.ClickException(f"{e}; install clinicvet[analysis]") from None
+    try:
+        paths = analysis.write_figures(db, out)
+    except (analysis.AnalysisError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    for path in paths:
+        click.echo(path)
+
+
 # -- serve ------------------------------------------------------------------------------------
 @cli.command()
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
@@ -214,11 +235,15 @@ def _serve(db: Path, port: int) -> None:
         cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta),
                "--host", "127.0.0.1", "--port", str(port), *serve_options()]
         click.echo(f"Datasette: http://127.0.0.1:{port}/{db.stem}/clinics (Ctrl-C to stop)", err=True)
+        proc = subprocess.Popen(cmd)
+        # SIGTERM (a test, a service manager) must stop Datasette too, not leave it orphaned.
+        signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
         try:
-            code = subprocess.call(cmd)
+            code = proc.wait()
         except KeyboardInterrupt:
-            code = 0
-    sys.exit(code)
+            proc.terminate()
+            code = proc.wait()
+    sys.exit(0 if code in (-signal.SIGTERM, -signal.SIGINT) else code)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -245,7 +270,7 @@ def report(db, out, fmt, state, tier, flags, min_score, summary):
         n = write_report(db, out, fmt=fmt, where=chosen, summary=summary)
     except OSError as e:
         raise click.ClickException(f"cannot write {out}: {e.strerror}") from None
-    click.echo(f"Wrote {n} {'states' if summary else 'clinics'} to {out}", err=True)
+    click.echo(f"Wrote {n} {'summary rows' if summary else 'clinics'} to {out}", err=True)
 
 
 # -- publish ----------------------------------------------------------------------------------

@@ -2,36 +2,17 @@
 
 import csv
 import io
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from tests.helpers import ROOT, free_port
+from tests.datasette_server import running_datasette
 
 
 @pytest.fixture(scope="module")
 def server(demo_crawl):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--db", str(demo_crawl.db),
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base + "/-/versions.json").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"datasette did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
-    yield base, demo_crawl.db.stem
-    proc.terminate()
-    proc.wait(10)
+    with running_datasette(demo_crawl.db) as base:
+        yield base, demo_crawl.db.stem
 
 
 def test_clinic_row_as_json(server):
@@ -63,3 +44,33 @@ def test_full_text_search_on_evidence(server):
     base, name = server
     data = httpx.get(f"{base}/{name}/evidence.json?_search=evaluation&_shape=objects").json()
     assert data["rows"] and all("evaluation" in r["snippet"].lower() for r in data["rows"])
+
+
+def test_every_table_and_column_is_described(server, demo_crawl):
+    import sqlite3
+
+    base, name = server
+    tables = httpx.get(f"{base}/-/metadata.json").json()["databases"][name]["tables"]
+    conn = sqlite3.connect(demo_crawl.db)
+    names = [r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like '%_fts%' and name not like 'sqlite_%'")]
+    for table in names:
+        assert tables[table].get("description") or tables[table].get("description_html"), table
+        columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+        assert set(columns) <= set(tables[table]["columns"]), (table, set(columns) - set(tables[table]["columns"]))
+
+
+def test_facets_include_every_flag_and_array_facets(server):
+    base, name = server
+    data = httpx.get(f"{base}/{name}/clinics.json?_size=0").json()
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)  # key layout differs between Datasette versions
+    assert {"state", "tier", "services", "conditions", "screening", "claims_nonaddictive"} <= set(facets)
+
+
+def test_clinic_page_and_rubric_page(server):
+    base, name = server
+    html = httpx.get(f"{base}/{name}/clinics/1").text
+    assert 'class="clinic-card"' in html and "text as crawled" in html
+    rubric = httpx.get(f"{base}/rubric")
+    assert rubric.status_code == 200 and "no_screening_claim" in rubric.text
