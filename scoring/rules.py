@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from .prefilter import leading_prefixes
+
 FLAGS = (
     "screening", "certified_staff", "medical_monitoring", "individualized_plan",
     "risk_disclosure", "provider_coordination",
@@ -34,6 +36,7 @@ class Pattern:
     negatable: bool = True
     window: int = 0  # sentences on each side that `requires` and `unless` also read
     max_words: int = 0  # when set, only sentences this short
+    prefixes: frozenset[str] | None = None  # word prefixes a match must start with (None: always try)
 
 
 @dataclass
@@ -45,6 +48,7 @@ class FlagRule:
     patterns: list[Pattern]
     exclude: list[re.Pattern] = field(default_factory=list)
     veto: re.Pattern | None = None
+    prefixes: frozenset[str] | None = None  # union over patterns; None when any is unknown
 
 
 @dataclass
@@ -58,7 +62,6 @@ class Rules:
     others: re.Pattern
     own: re.Pattern
     critic: re.Pattern
-    candidates: re.Pattern  # any pattern of any flag: a cheap first pass over the page
     evidence_per_flag: int = 5
     source: str = ""
 
@@ -116,6 +119,7 @@ def _compile(data: dict, source: str) -> Rules:
                 window=int(p.get("window", 0)),
                 max_words=int(p.get("max_words", 0)),
             ))
+            patterns[-1].prefixes = leading_prefixes(patterns[-1].regex.pattern)
         if not patterns:
             raise RuleError(f"{where}: no patterns")
         kind = spec.get("kind", "red" if name in RED_FLAGS else "positive")
@@ -125,6 +129,8 @@ def _compile(data: dict, source: str) -> Rules:
             exclude=[rx(e, f"{where}.exclude") for e in spec.get("exclude") or []],
             veto=rx(spec["veto"], f"{where}.veto") if spec.get("veto") else None,
         )
+        known = [p.prefixes for p in patterns]
+        flags[name].prefixes = None if None in known else frozenset().union(*known)
         if flags[name].scope not in ("own", "not_others", "any"):
             raise RuleError(f"{where}.scope: must be own, not_others or any")
     weights = {f: int((data.get("weights") or {}).get(f, 0)) for f in FLAGS}
@@ -133,7 +139,6 @@ def _compile(data: dict, source: str) -> Rules:
         raise RuleError("negators: quote every word (YAML reads a bare no as false)")
     negators = sorted(raw_negators, key=len, reverse=True)
     negator_rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'])|n't\b", re.I)
-    all_patterns = "|".join(p.regex.pattern for f in flags.values() for p in f.patterns)
     return Rules(
         flags=flags, weights=weights, tiers=list(data.get("tiers") or [{"name": "incomplete"}]),
         negators=negator_rx, negation_window=int(data.get("negation_window", 6)),
@@ -141,6 +146,5 @@ def _compile(data: dict, source: str) -> Rules:
         others=rx(lexicon.get("others", r"(?!x)x"), "lexicon.others"),
         own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
         critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
-        candidates=re.compile(all_patterns, re.I),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
     )

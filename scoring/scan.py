@@ -1,13 +1,15 @@
 """Page-level scanning: which flags does one page's text set, and by which sentences.
 
-A cheap combined regex first finds candidate sentences; only those get the full checks (other
-senses, negation, scope, criticism), so a page of ordinary marketing text costs one regex pass.
+A sound prefilter (scoring.prefilter) first drops the patterns that cannot match a sentence because
+none of its words starts like them; only the rest are run with the full checks (other senses,
+negation, scope, criticism).
 """
 
 import re
 from dataclasses import dataclass, field
 
 from .offerings import offerings_in
+from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Rules, load_rules
 from .text import Sentence, sentences
 
@@ -46,10 +48,14 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
     words = sum(s.words for s in sents if not s.snippet.startswith(s.text) or s.text == s.snippet)
     evidence: dict[str, list[str]] = {}
     for i, sent in enumerate(sents):
-        if sent.question or not rules.candidates.search(sent.text):
+        if sent.question:
             continue
+        starts = word_prefixes(sent.text)
         for flag in FLAGS:
-            if _sets(rules.flags[flag], sent, rules, sents, i):
+            rule = rules.flags[flag]
+            if rule.prefixes is not None and rule.prefixes.isdisjoint(starts):
+                continue
+            if _sets(rule, sent, rules, sents, i, starts):
                 found = evidence.setdefault(flag, [])
                 if sent.snippet not in found and len(found) < rules.evidence_per_flag:
                     found.append(sent.snippet)
@@ -57,17 +63,30 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
     return PageSignals(url, words, evidence, services, conditions)
 
 
-def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int) -> bool:
-    text = sent.text
+def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int,
+          starts: set[str]) -> bool:
+    """Does this sentence set the flag? A pattern match first (cheap after the prefilter), then the
+    sentence-level vetoes, which depend only on the sentence."""
+    return _matches(flag, sent, rules, sents, i, starts) and not _vetoed(flag, sent.text, rules)
+
+
+def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
     if flag.critic and rules.critic.search(text):
-        return False
+        return True
     if flag.veto and flag.veto.search(text):
-        return False
+        return True
     if flag.scope != "any":
         about_others = rules.generic if flag.scope == "own" else rules.others
-        if about_others.search(text) and not rules.own.search(text):
-            return False
+        return bool(about_others.search(text)) and not rules.own.search(text)
+    return False
+
+
+def _matches(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int,
+             starts: set[str]) -> bool:
+    text = sent.text
     for pattern in flag.patterns:
+        if pattern.prefixes is not None and pattern.prefixes.isdisjoint(starts):
+            continue
         if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
         context = text

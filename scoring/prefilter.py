@@ -1,0 +1,80 @@
+"""A sound prefilter for rule patterns: which patterns could possibly match a sentence.
+
+For a pattern that starts at a word boundary with literal text (`\\b(?:evaluat|assess)...`), a match
+must begin a word with one of those literals. We read each pattern's possible leading literals
+from Python's own regex parser and keep their first 1-3 letters; a sentence is only tried against
+patterns one of whose prefixes begins one of its words. Patterns we cannot analyse (a leading
+character class, an optional first element, no word boundary) are always tried, so the prefilter
+never changes a result, only skips work.
+"""
+
+import re
+from re import _constants as C  # noqa: N812 - the parser's opcode names
+from re import _parser
+
+PREFIX = 3
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def leading_prefixes(pattern: str, flags: int = re.I) -> frozenset[str] | None:
+    """The lowercase 1-3 letter prefixes a match must start a word with, or None if unknown."""
+    try:
+        tree = _parser.parse(pattern, flags)
+    except re.error:
+        return None
+    return _seq(list(tree), boundary=False)
+
+
+def _seq(items, boundary: bool):
+    for i, (op, arg) in enumerate(items):
+        if op is C.AT:
+            if arg in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+                boundary = True
+                continue
+            return None
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            continue  # zero-width
+        if not boundary:
+            return None
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] == 0:
+            # An optional first element: the match starts with it, or with what follows.
+            first, rest = _seq(list(arg[2]), boundary=True), _seq(items[i + 1:], boundary=True)
+            return None if first is None or rest is None else first | rest
+        return _first(op, arg, items[i:])
+    return None
+
+
+def _first(op, arg, items):
+    if op is C.LITERAL:
+        run = ""
+        for o, a in items:
+            if o is not C.LITERAL or not chr(a).isalnum():
+                break
+            run += chr(a).lower()
+            if len(run) == PREFIX:
+                break
+        return frozenset([run]) if run else None
+    if op is C.BRANCH:
+        out = set()
+        for alt in arg[1]:
+            got = _seq(list(alt), boundary=True)
+            if got is None:
+                return None
+            out |= got
+        return frozenset(out)
+    if op is C.SUBPATTERN:
+        return _seq(list(arg[-1]), boundary=True)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, _hi, sub = arg
+        return _seq(list(sub), boundary=True) if lo >= 1 else None
+    return None
+
+
+def word_prefixes(text: str) -> set[str]:
+    """Every 1-3 letter prefix of every word of the (lowercased) text."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        out.add(word[:1])
+        out.add(word[:2])
+        out.add(word[:3])
+    return out
