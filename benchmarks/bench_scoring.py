@@ -68,7 +68,7 @@ def main() -> None:
              "CMS-sized pages": [extract_page(p).text for p in heavy]}
     stages = {
         "baseline: lxml parse": lambda p: lxml.html.fromstring(p),
-        "extract (bs4+lxml)": lambda p: extract_page(p),
+        "extract (lxml)": lambda p: extract_page(p),
         "extract + score": lambda p: aggregate([scan_page(extract_page(p).text, "", rules)], rules),
     }
     results = []

@@ -3,12 +3,18 @@
 Nav menus, scripts, styles and forms are dropped; everything a reader could see (including text in
 collapsed accordions, tabs and aria-hidden panels, which real FAQ pages hide) is kept. Inline markup
 (<span>-split words, <a>, <strong>) joins into its block; <br> and block elements break lines.
+
+lxml does the work (about ten times faster than BeautifulSoup on real pages); BeautifulSoup, with
+the same rules, reads the documents lxml refuses (empty or broken beyond libxml2's repair).
 """
 
 import re
 from dataclasses import dataclass, field
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup, Comment
+from w3lib.encoding import html_to_unicode
 
 DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "nav", "select",
              "option", "input", "textarea", "object", "embed", "canvas", "head"]
@@ -36,6 +42,80 @@ class ParsedHtml:
 
 
 def parse_html(html: str | bytes) -> ParsedHtml:
+    if isinstance(html, bytes):
+        html = html_to_unicode(None, html)[1]  # <meta charset>, BOM, then detection, as Scrapy does
+    try:
+        return _parse_with_lxml(html)
+    except (lxml.etree.ParserError, ValueError):
+        return _parse_with_bs4(html)
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_BLOCKS = frozenset(BLOCK_TAGS)
+_DROPS = frozenset(DROP_TAGS)
+
+
+def _parse_with_lxml(html: str) -> ParsedHtml:
+    doc = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
+    title_el = doc.find(".//title")
+    title = _clean(title_el.text_content()) if title_el is not None else ""
+    site_name = _clean(" ".join(doc.xpath("//meta[@property='og:site_name']/@content")[:1]))
+    jsonld = [el.text_content() for el in doc.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")]
+    tels, mails = [], []
+    for href in doc.xpath("//a/@href"):
+        href = href.strip()
+        low = href.lower()
+        if low.startswith("tel:"):
+            tels.append(href[4:])
+        elif low.startswith("mailto:"):
+            mails.append(href[7:].split("?")[0].strip())
+    body = doc.find("body")
+    parts: list[str] = []
+    if body is not None:
+        _walk(body, parts)
+    lines = (_clean(line) for line in "".join(parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails)
+
+
+def _walk(el, out: list[str]) -> None:
+    """Text of el in document order, with a line break around every block and at every <br>."""
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag:  # comments and processing instructions: skip them, keep what follows
+            if child.tail:
+                out.append(child.tail)
+            continue
+        tag = tag.lower()
+        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child):
+            if child.tail:
+                out.append(child.tail)
+            continue
+        if tag == "br":
+            out.append("\n")
+        else:
+            block = tag in _BLOCKS
+            if block:
+                out.append("\n")
+            if child.text:
+                out.append(child.text)
+            _walk(child, out)
+            if block:
+                out.append("\n")
+        if child.tail:
+            out.append(child.tail)
+
+
+def _is_menu(el) -> bool:
+    classes = el.get("class")
+    if not classes or MENU_CLASSES.isdisjoint(classes.split()):
+        return False
+    text = len("".join(el.itertext()).strip())
+    links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+    return text == 0 or links >= 0.6 * text
+
+
+def _parse_with_bs4(html: str) -> ParsedHtml:
     soup = BeautifulSoup(html, "lxml")
     title = _clean(soup.title.get_text()) if soup.title else ""
     og = soup.find("meta", attrs={"property": "og:site_name"})
@@ -73,7 +153,8 @@ def parse_html(html: str | bytes) -> ParsedHtml:
 def _mostly_links(tag) -> bool:
     """A menu is mostly link text; a "menu" of services with prices and claims is not."""
     text = len(tag.get_text(strip=True))
-    links = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
+    anchors = [tag] if tag.name == "a" else tag.find_all("a")
+    links = sum(len(a.get_text(strip=True)) for a in anchors)
     return text == 0 or links >= 0.6 * text
 
 

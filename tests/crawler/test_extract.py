@@ -60,3 +60,27 @@ def test_address_from_free_text():
 def test_text_page_has_facts_too():
     p = text_to_page("Email hello@clinic.example or call 415-555-0110.")
     assert p.facts["emails"] == ["hello@clinic.example"] and p.facts["phones"] == ["+14155550110"]
+
+
+def test_lxml_and_beautifulsoup_read_pages_identically(demo_web):
+    """lxml does the work; BeautifulSoup is the fallback: both must see the same page."""
+    import tempfile
+
+    from w3lib.encoding import html_to_unicode
+
+    from crawler.demoweb import build
+    from crawler.extract.html import _parse_with_bs4, _parse_with_lxml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build(Path(tmp))
+        docs = [html_to_unicode(None, p.read_bytes())[1] for p in sorted(Path(tmp).rglob("*.html"))]
+    docs += [(FILES / "wordpress_home.html").read_text()]
+    assert len(docs) > 100
+    for doc in docs:
+        assert vars(_parse_with_lxml(doc)) == vars(_parse_with_bs4(doc))
+
+
+def test_documents_lxml_refuses_still_parse():
+    assert extract_page("").text == "" and extract_page(b"").text == ""
+    xml_declared = '<?xml version="1.0" encoding="utf-8"?><html><body><p>We screen every patient.</p></body></html>'
+    assert extract_page(xml_declared).text == "We screen every patient."
