@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .prefilter import leading_prefixes, word_prefixes
 from .rules import RuleError
 from .text import Sentence, sentences
 
@@ -18,6 +19,7 @@ class Offerings:
     services: dict[str, re.Pattern]
     conditions: dict[str, re.Pattern]
     exclude: re.Pattern
+    prefixes: dict[str, frozenset[str] | None]  # label -> word prefixes a match starts with
 
 
 @lru_cache(maxsize=4)
@@ -25,10 +27,12 @@ def load_offerings(path: str | Path | None = None) -> Offerings:
     path = Path(path) if path else DEFAULT_OFFERINGS
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        labels = {**data["services"], **data["conditions"]}
         return Offerings(
             services={k: re.compile(v, re.I) for k, v in data["services"].items()},
             conditions={k: re.compile(v, re.I) for k, v in data["conditions"].items()},
             exclude=re.compile(data.get("exclude_sentence") or r"(?!x)x", re.I),
+            prefixes={k: leading_prefixes(v) for k, v in labels.items()},
         )
     except (OSError, yaml.YAMLError, KeyError, AttributeError, re.error) as e:
         raise RuleError(f"offerings file {path}: {e}") from None
@@ -41,8 +45,22 @@ def find_offerings(text: str, offerings: Offerings | None = None) -> tuple[list[
 
 def offerings_in(sents: list[Sentence], offerings: Offerings | None = None) -> tuple[list[str], list[str]]:
     offerings = offerings or load_offerings()
-    usable = [s.text for s in sents if not s.question and not offerings.exclude.search(s.text)]
-    joined = "\n".join(usable)
-    services = [label for label, rx in offerings.services.items() if rx.search(joined)]
-    conditions = [label for label, rx in offerings.conditions.items() if rx.search(joined)]
-    return services, conditions
+    found: set[str] = set()
+    for s in sents:
+        if not s.question:
+            found.update(sentence_offerings(s.text, word_prefixes(s.text), offerings))
+    return ([k for k in offerings.services if k in found], [k for k in offerings.conditions if k in found])
+
+
+def sentence_offerings(text: str, starts: set[str], offerings: Offerings | None = None) -> tuple[str, ...]:
+    """Service and condition labels one sentence names (none when it names a contraindication)."""
+    offerings = offerings or load_offerings()
+    labels = []
+    for group in (offerings.services, offerings.conditions):
+        for label, rx in group.items():
+            prefixes = offerings.prefixes[label]
+            if (prefixes is None or not prefixes.isdisjoint(starts)) and rx.search(text):
+                labels.append(label)
+    if labels and offerings.exclude.search(text):
+        return ()
+    return tuple(labels)

@@ -64,6 +64,12 @@ class Rules:
     critic: re.Pattern
     evidence_per_flag: int = 5
     source: str = ""
+    # word prefix -> [(flag, pattern index)] that could match a sentence with such a word;
+    # `always`: patterns the prefilter cannot analyse. Built by _compile from the patterns.
+    index: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    always: list[tuple[str, int]] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # sentence key -> flags it sets (scan.py)
+    max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
 
 
 @lru_cache(maxsize=8)
@@ -139,7 +145,17 @@ def _compile(data: dict, source: str) -> Rules:
         raise RuleError("negators: quote every word (YAML reads a bare no as false)")
     negators = sorted(raw_negators, key=len, reverse=True)
     negator_rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'])|n't\b", re.I)
+    index: dict[str, list[tuple[str, int]]] = {}
+    always: list[tuple[str, int]] = []
+    for name, rule in flags.items():
+        for j, pattern in enumerate(rule.patterns):
+            if pattern.prefixes is None:
+                always.append((name, j))
+            for prefix in pattern.prefixes or ():
+                index.setdefault(prefix, []).append((name, j))
     return Rules(
+        index=index, always=always,
+        max_window=max((p.window for f in flags.values() for p in f.patterns), default=0),
         flags=flags, weights=weights, tiers=list(data.get("tiers") or [{"name": "incomplete"}]),
         negators=negator_rx, negation_window=int(data.get("negation_window", 6)),
         generic=rx(lexicon.get("generic", r"(?!x)x"), "lexicon.generic"),

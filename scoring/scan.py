@@ -8,7 +8,7 @@ negation, scope, criticism).
 import re
 from dataclasses import dataclass, field
 
-from .offerings import offerings_in
+from .offerings import load_offerings, sentence_offerings
 from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Rules, load_rules
 from .text import Sentence, sentences
@@ -42,35 +42,59 @@ class PageSignals:
                    list(d.get("services") or []), list(d.get("conditions") or []))
 
 
+CACHE_LIMIT = 200_000  # sentences remembered per rule set (a few tens of MB at most)
+
+
 def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSignals:
     rules = rules or load_rules()
     sents = sentences(text or "")
-    words = sum(s.words for s in sents if not s.snippet.startswith(s.text) or s.text == s.snippet)
+    words = sum(s.words for s in sents if s.text == s.snippet)  # merged FAQ statements not twice
     evidence: dict[str, list[str]] = {}
+    labels: set[str] = set()
     for i, sent in enumerate(sents):
         if sent.question:
             continue
+        flags, offered = _read(sent, sents, i, rules)
+        labels.update(offered)
+        for flag in flags:
+            found = evidence.setdefault(flag, [])
+            if sent.snippet not in found and len(found) < rules.evidence_per_flag:
+                found.append(sent.snippet)
+    vocabulary = load_offerings()
+    return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
+                       [k for k in vocabulary.conditions if k in labels])
+
+
+def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The flags one sentence sets and the services/conditions it names, remembered: footers,
+    banners and FAQ answers repeat across a site's pages. A terse sentence is keyed with its
+    neighbours, which window patterns read."""
+    key = sent.text if sent.words > 8 or not rules.max_window else (sent.text, _neighbours(sents, i, rules.max_window))
+    hit = rules.cache.get(key)
+    if hit is None:
         starts = word_prefixes(sent.text)
-        for flag in FLAGS:
-            rule = rules.flags[flag]
-            if rule.prefixes is not None and rule.prefixes.isdisjoint(starts):
-                continue
-            if _sets(rule, sent, rules, sents, i, starts):
-                found = evidence.setdefault(flag, [])
-                if sent.snippet not in found and len(found) < rules.evidence_per_flag:
-                    found.append(sent.snippet)
-    services, conditions = offerings_in(sents)
-    return PageSignals(url, words, evidence, services, conditions)
+        candidates: dict[str, set[int]] = {}
+        for prefix in starts:
+            for flag, j in rules.index.get(prefix, ()):
+                candidates.setdefault(flag, set()).add(j)
+        for flag, j in rules.always:
+            candidates.setdefault(flag, set()).add(j)
+        flags = tuple(f for f in FLAGS if f in candidates
+                      and _matches(rules.flags[f], sorted(candidates[f]), sent, rules, sents, i)
+                      and not _vetoed(rules.flags[f], sent.text, rules))
+        hit = (flags, sentence_offerings(sent.text, starts))
+        if len(rules.cache) >= CACHE_LIMIT:
+            rules.cache.clear()
+        rules.cache[key] = hit
+    return hit
 
 
-def _sets(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int,
-          starts: set[str]) -> bool:
-    """Does this sentence set the flag? A pattern match first (cheap after the prefilter), then the
-    sentence-level vetoes, which depend only on the sentence."""
-    return _matches(flag, sent, rules, sents, i, starts) and not _vetoed(flag, sent.text, rules)
+def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
+    return " | ".join(s.text for s in sents[max(0, i - window):i + window + 1])
 
 
 def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
+    """Sentence-level vetoes, checked only once a pattern matched (they depend on the sentence only)."""
     if flag.critic and rules.critic.search(text):
         return True
     if flag.veto and flag.veto.search(text):
@@ -81,12 +105,11 @@ def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
     return False
 
 
-def _matches(flag: FlagRule, sent: Sentence, rules: Rules, sents: list[Sentence], i: int,
-             starts: set[str]) -> bool:
+def _matches(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
+             sents: list[Sentence], i: int) -> bool:
     text = sent.text
-    for pattern in flag.patterns:
-        if pattern.prefixes is not None and pattern.prefixes.isdisjoint(starts):
-            continue
+    for j in which:
+        pattern = flag.patterns[j]
         if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
         context = text

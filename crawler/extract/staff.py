@@ -30,6 +30,8 @@ ROLE_WORDS = re.compile(
     r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
     r"naturopath|coach|clinician|provider|specialist|surgeon|paramedic|guide|lead|manager|"
     r"coordinator|crna|rn|np|pa)\b", re.I)
+# Cheap test first: a line can only name staff if it has a credential or a "Dr" in it.
+_HINT = re.compile(rf"(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
 
 
@@ -44,6 +46,8 @@ def find_staff(text: str) -> list[StaffMember]:
     lines = [line.strip() for line in (text or "").split("\n")]
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
+        if not _HINT.search(line):
+            continue
         role_first = ""
         if m := _ROLE_FIRST.match(line):
             role_first, line = m.group("role"), m.group("rest")

@@ -1,0 +1,198 @@
+"""Crawl throughput at market scale: bare Scrapy vs the full clinicvet crawl on the same web.
+
+    python benchmarks/bench_crawl.py --sites 100 [--sites 1000 ...] [--json results.json]
+
+For each N: serve a synthetic web of N clinic sites (~10 pages, 30-150 KB each; synthweb.py),
+measure the server alone, then crawl it (a) with a bare Scrapy spider that fetches the same pages
+and does nothing (bare_spider.py) and (b) with the full clinicvet crawl (extract, score, store), both
+with the benchmark profile below: politeness delays off, everything else as in a real crawl
+(robots.txt obeyed, same concurrency). Then time `rescore`, `report` and Datasette on the database
+the crawl wrote. Prints a table and writes JSON so runs can be compared.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# The benchmark profile: delays off for both crawls, identical concurrency.
+PROFILE = {
+    "AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "DNS_RESOLVER": "benchmarks.resolver.BenchResolver",
+    "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": "0", "RETRY_ENABLED": "0",
+    "CLINICVET_PROGRESS_INTERVAL": "0", "ROBOTSTXT_OBEY": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Run a command; its wall time, output and exit code."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    return {"wall": time.monotonic() - start, "out": out, "err": err, "code": proc.returncode}
+
+
+def child_usage(before, after) -> tuple[float, float]:
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), after.ru_maxrss / 1024
+
+
+def scrapy_stats(log: str) -> dict:
+    pages = re.findall(r"'response_received_count': (\d+)", log)
+    size = re.findall(r"'downloader/response_bytes': (\d+)", log)
+    return {"pages": int(pages[-1]) if pages else 0, "bytes": int(size[-1]) if size else 0}
+
+
+async def server_alone(base_port: int, sites: int, fetches: int) -> dict:
+    import aiohttp
+
+    from benchmarks.synthweb import PAGES
+
+    urls = [f"http://127.0.0.1:{base_port}/{PAGES[i % len(PAGES)]}" for i in range(fetches)]
+    hosts = [f"site-{i % sites:05d}.bench.test" for i in range(fetches)]
+    total = 0
+    start = time.monotonic()
+    async with aiohttp.ClientSession() as session:
+        sem = asyncio.Semaphore(32)
+
+        async def get(url, host):
+            nonlocal total
+            async with sem, session.get(url, headers={"Host": host}) as r:
+                total += len(await r.read())
+
+        await asyncio.gather(*(get(u, h) for u, h in zip(urls, hosts)))
+    wall = time.monotonic() - start
+    return {"pages": fetches, "bytes": total, "wall": wall}
+
+
+def bench(sites: int, tmp: Path) -> list[dict]:
+    import resource
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "synthweb.py"), "--port", str(port)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rows = []
+        alone = asyncio.run(server_alone(port, sites, min(sites * 10, 3000)))
+        rows.append(row(sites, "server alone (aiohttp client)", alone["pages"], alone["bytes"], alone["wall"], None, None))
+
+        seeds = tmp / f"seeds-{sites}.csv"
+        seeds.write_text("url,name\n" + "".join(f"http://site-{i:05d}.bench.test:{port}/,\n" for i in range(sites)))
+        settings = [arg for k, v in PROFILE.items() for arg in ("-s", f"{k}={v}")]
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Outside the project directory, so no scrapy.cfg: a bare Scrapy with no clinicvet parts.
+        bare = run_measured([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
+                             "-a", f"seeds={seeds}", *settings], cwd=tmp)
+        cpu, rss = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
+        stats = scrapy_stats(bare["err"])
+        rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], cpu, rss))
+
+        db = tmp / f"bench-{sites}.db"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        full = run_measured([sys.executable, "-m", "scrapy", "crawl", "clinic", "-a", f"seeds={seeds}",
+                             "-s", f"CLINICVET_DB={db}", *settings])
+        cpu, rss = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
+        stats = scrapy_stats(full["err"])
+        rows.append(row(sites, "(b) clinicvet crawl", stats["pages"], stats["bytes"], full["wall"], cpu, rss))
+        if full["code"] or bare["code"]:
+            print(full["err"][-2000:], bare["err"][-2000:], file=sys.stderr)
+        rows[-1]["ratio_b_to_a"] = round(rows[-1]["pages_per_s"] / rows[-2]["pages_per_s"], 3) if rows[-2]["pages_per_s"] else None
+
+        rescore = run_measured([sys.executable, "-m", "crawler.cli", "rescore", "--db", str(db)])
+        stored = int(re.search(r"from (\d+) stored pages", rescore["err"]).group(1)) if "stored pages" in rescore["err"] else 0
+        rows.append(row(sites, "rescore (stored pages)", stored, 0, rescore["wall"], None, None))
+        report = run_measured([sys.executable, "-m", "crawler.cli", "report", "--db", str(db), "--out", str(tmp / "r.csv")])
+        rows.append(row(sites, "report (clinics)", sites, 0, report["wall"], None, None))
+        rows += datasette_timings(sites, db)
+        return rows
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def datasette_timings(sites: int, db: Path) -> list[dict]:
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--db", str(db), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/{db.stem}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/-/versions.json")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        out = []
+        for label, path in (("datasette: clinics + 2 facets", "/clinics?_facet=state&_facet=tier"),
+                            ("datasette: full-text search", "/pages?_search=evaluation"),
+                            ("datasette: clinic page", "/clinics/1")):
+            httpx.get(base + path, timeout=30)  # warm
+            times = []
+            for _ in range(5):
+                start = time.monotonic()
+                r = httpx.get(base + path, timeout=30)
+                times.append(time.monotonic() - start)
+            out.append({"sites": sites, "run": label, "ms_median": round(sorted(times)[2] * 1000, 1),
+                        "status": r.status_code})
+        return out
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(10)
+
+
+def row(sites, run, pages, nbytes, wall, cpu, rss) -> dict:
+    return {"sites": sites, "run": run, "pages": pages, "mb": round(nbytes / 1e6, 1),
+            "wall_s": round(wall, 1), "pages_per_s": round(pages / wall, 1) if wall else 0,
+            "mb_per_s": round(nbytes / 1e6 / wall, 2) if wall else 0,
+            "cpu_ms_per_page": round(cpu / pages * 1000, 2) if cpu and pages else None,
+            "peak_rss_mb": round(rss, 0) if rss else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, action="append", help="N clinic sites (repeatable)")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    results = []
+    tmp = Path(tempfile.mkdtemp(prefix="clinicvet-bench-"))
+    try:
+        for n in args.sites or [100]:
+            results += bench(n, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{'sites':>6} {'run':32} {'pages':>7} {'MB':>7} {'wall s':>7} {'pages/s':>8} {'MB/s':>6} {'CPU ms/p':>8} {'RSS MB':>7} {'b/a':>6} {'ms':>7}")
+    for r in results:
+        print(f"{r['sites']:>6} {r['run']:32} {r.get('pages', ''):>7} {r.get('mb', ''):>7} {r.get('wall_s', ''):>7} "
+              f"{r.get('pages_per_s', ''):>8} {r.get('mb_per_s', ''):>6} {str(r.get('cpu_ms_per_page') or ''):>8} "
+              f"{str(r.get('peak_rss_mb') or ''):>7} {str(r.get('ratio_b_to_a') or ''):>6} {str(r.get('ms_median', '')):>7}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
