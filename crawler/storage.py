@@ -172,6 +172,31 @@ TABLES = {
     "crawl_errors": ({
         "id": int, "crawl_id": int, "clinic_id": int, "url": str, "error": str, "at": str,
     }, "id", [("crawl_id", "crawls", "id"), ("clinic_id", "clinics", "id")], [["crawl_id"]], []),
+    # Discovery (crawler/discovery/store.py): directory listings and seeds, the clinic each one
+    # resolved to, a clinic's locations, and what directories claim about a clinic.
+    "listings": ({
+        "id": str, "directory": str, "kind": str, "source_url": str, "detail_url": str, "position": int,
+        "raw": str, "name": str, "website": str, "website_final": str, "website_status": int,
+        "website_error": str, "domain": str, "phone": str, "street": str, "city": str, "state": str,
+        "postcode": str, "claims": str, "clinic_id": int, "location_id": str, "cluster": str,
+        "first_seen": str, "last_seen": str,
+    }, "id", [("clinic_id", "clinics", "id")], [["directory"], ["clinic_id"], ["domain"], ["phone"]], []),
+    "locations": ({
+        "id": str, "clinic_id": int, "name": str, "street": str, "city": str, "state": str,
+        "postcode": str, "phone": str, "address_key": str, "listings": int,
+    }, "id", [("clinic_id", "clinics", "id")], [["clinic_id"]], []),
+    "clinic_sources": ({
+        "id": int, "clinic_id": int, "listing_id": str, "location_id": str, "kind": str, "source": str,
+        "source_url": str, "match": str, "name": str, "website": str, "phone": str, "resolved_at": str,
+    }, "id", [("clinic_id", "clinics", "id"), ("listing_id", "listings", "id"), ("location_id", "locations", "id")],
+        [["clinic_id"], ["listing_id"], ["source"]], []),
+    "directory_claims": ({
+        "id": int, "listing_id": str, "clinic_id": int, "directory": str, "claim": str,
+    }, "id", [("listing_id", "listings", "id"), ("clinic_id", "clinics", "id")], [["clinic_id"], ["claim"]], []),
+    "discovery_runs": ({
+        "id": int, "started_at": str, "finished_at": str, "status": str, "configs": str, "listings": int,
+        "clinics": int, "new_clinics": int, "locations": int, "unlinked": int, "stats": str,
+    }, "id", [], [], []),
 }
 
 

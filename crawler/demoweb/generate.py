@@ -14,6 +14,8 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .directories import render_directories
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "demo_web"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -71,7 +73,11 @@ def build(out_dir: Path, data_dir: Path = DATA_DIR) -> list[dict]:
         sites.append(_public_record(site, host))
     directory = yaml.safe_load((data_dir / "directory.yml").read_text(encoding="utf-8"))
     serve[DIRECTORY_HOST] = _render_directory(env, directory, raw, out_dir / "_directory")
-    manifest = {"directory": {"host": DIRECTORY_HOST}, "sites": sites, "serve": serve}
+    # Discovery: the directory sites on 127.0.0.3-5, an old domain that redirects, ground truth.
+    more, discovery = render_directories(env, data_dir, {s["key"]: site_host(i) for i, s in enumerate(raw)},
+                                         out_dir, _write)
+    serve.update(more)
+    manifest = {"directory": {"host": DIRECTORY_HOST}, "discovery": discovery, "sites": sites, "serve": serve}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return sites
 
