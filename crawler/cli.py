@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from crawler.discovery.cli import discover
 from crawler.extract import extract_page, text_to_page
 from crawler.seeds import SeedError, read_seeds
 from crawler.storage import Store, StoreError
@@ -29,10 +30,14 @@ def cli():
     """Crawl ketamine clinic websites, score vetting signals with evidence, publish with Datasette."""
 
 
+cli.add_command(discover)
+
+
 # -- crawl ------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--seeds", "seeds", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--seeds", "seeds", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV with a 'url' column and optional 'name' column.")
+@click.option("--from-db", is_flag=True, help="Crawl every clinic `clinicvet discover` found in DB.")
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database to write.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Page budget per site [default: 40].")
 @click.option("--max-depth", type=click.IntRange(min=0), default=None, help="Link depth limit [default: 3].")
@@ -40,23 +45,61 @@ def cli():
               help="Rule file [default: scoring/rules.yml].")
 @click.option("--progress-interval", type=float, default=5.0, show_default=True,
               help="Seconds between progress lines (0 for none).")
-def crawl(seeds, db, max_pages, max_depth, rules, progress_interval):
-    """Crawl each seed's site into DB (re-running updates clinics in place)."""
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Scrapy's log at INFO, appended [default: DB.log].")
+@click.option("--no-cache", is_flag=True,
+              help="Do not use the HTTP cache in DB.cache/ (by default pages are revalidated: 304s).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, e.g. --set DOWNLOAD_TIMEOUT=10 (repeatable).")
+def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, log_file, no_cache, overrides):
+    """Crawl each seed's site into DB (re-running updates clinics in place).
+
+    Exit status: 0 when the run finished and at least one site was crawled; 1 when no site could be
+    crawled, the run failed or was stopped, another crawl of DB is running, or the input is bad.
+    """
+    from crawler.lock import CrawlLock, LockedError
+
+    settings = {"CLINICVET_PROGRESS_INTERVAL": progress_interval}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--set wants NAME=VALUE, got {item!r}")
+        settings[name.strip()] = value
+    if bool(seeds) == from_db:
+        raise click.UsageError("give --seeds FILE or --from-db")
     try:
+        if from_db:
+            from crawler.discovery.cli import seeds_from_db, write_seeds_csv
+
+            seeds = write_seeds_csv(seeds_from_db(db), Path(f"{db}.seeds.csv"))
         seed_list = read_seeds(seeds)
         if rules:
             load_rules(rules)
         Store(db).close()  # creates the schema, or fails early with a clear message
     except (SeedError, StoreError, RuleError) as e:
         raise click.ClickException(str(e)) from None
+    lock = CrawlLock(db)
+    try:
+        lock.acquire()
+    except LockedError as e:
+        raise click.ClickException(f"another crawl of {db} is running (pid {e})") from None
+    except OSError as e:
+        raise click.ClickException(f"cannot lock {lock.path}: {e.strerror}") from None
     from crawler.run import run_crawl  # imports Scrapy: keep `clinicvet score` fast
 
-    click.echo(f"Crawling {len(seed_list)} site(s) into {db}", err=True)
-    stats = run_crawl(str(seeds), str(db), max_pages, max_depth, str(rules) if rules else None,
-                      settings={"CLINICVET_PROGRESS_INTERVAL": progress_interval})
+    log_file = log_file or Path(f"{db}.log")
+    click.echo(f"Crawling {len(seed_list)} site(s) into {db} (log: {log_file})", err=True)
+    try:
+        stats = run_crawl(str(seeds), str(db), max_pages, max_depth, str(rules) if rules else None,
+                          settings=settings, log_file=str(log_file), cache=not no_cache)
+    finally:
+        lock.release()
     ok = stats.get("clinicvet/sites_ok", 0)
     if stats.get("clinicvet/crawl_id") is None:
-        raise click.ClickException("the crawl did not start; see the log above")
+        raise click.ClickException(f"the crawl did not start; see {log_file}")
+    if stats.get("clinicvet/run_status") == "failed":
+        raise click.ClickException(f"the crawl stopped early ({stats.get('finish_reason')}); "
+                                   f"recorded as failed, see {log_file}")
     if not ok:
         raise click.ClickException(f"no site could be crawled ({len(seed_list)} tried)")
 
@@ -302,7 +345,8 @@ def publish(db, out):
 @click.option("--web-port", default=0, type=click.IntRange(0, 65535),
               help="Port of the demo web (0: any free port).")
 def demo(db, no_serve, port, web_port):
-    """Serve the bundled demo web, crawl and score it into DB, then serve DB with Datasette."""
+    """Serve the bundled demo web, discover its clinics from its directories, crawl and score them
+    into DB, then serve DB with Datasette."""
     from crawler.demoweb import DemoWeb
 
     try:
@@ -310,13 +354,18 @@ def demo(db, no_serve, port, web_port):
         Store(db).close()
     except (OSError, StoreError) as e:
         raise click.ClickException(str(e)) from None
-    with DemoWeb(port=web_port) as web, tempfile.TemporaryDirectory() as tmp:
-        seeds = Path(tmp) / "demo-seeds.csv"
-        web.write_seeds(seeds)
-        click.echo(f"Demo web: {len(web.sites)} clinic sites on 127.0.0.x:{web.port}, "
-                   f"directory at {web.directory_url}", err=True)
-        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds),
-                                "--db", str(db), "--progress-interval", "2"])
+    with DemoWeb(port=web_port) as web:
+        click.echo(f"Demo web: {len(web.sites)} clinic sites and 4 directories on 127.0.0.x:{web.port}",
+                   err=True)
+        # Discover the clinics from the demo directories (not from a hand-made list), then crawl them.
+        configs = sorted((PROJECT_ROOT / "data" / "directories").glob("demo-*.yml"))
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "discover", "--db", str(db),
+                                "--var", f"demo_port={web.port}",
+                                *[arg for c in configs for arg in ("--config", str(c))]])
+        if code:
+            raise click.ClickException("the demo discovery failed")
+        code = subprocess.call([sys.executable, "-m", "crawler.cli", "crawl", "--from-db", "--db", str(db),
+                                "--progress-interval", "2"])
         if code:
             raise click.ClickException("the demo crawl failed")
         click.echo(f"Demo database written: {db}", err=True)

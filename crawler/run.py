@@ -2,30 +2,73 @@
 
 import logging
 import os
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.storage import Store, now
 from spiders.clinic import ClinicSpider
 
 
 def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int | None = None,
-              rules: str | None = None, settings: dict | None = None) -> dict:
-    """Crawl the seeds into db; returns the crawl's stats."""
+              rules: str | None = None, settings: dict | None = None, log_file: str | None = None,
+              cache: bool = False) -> dict:
+    """Crawl the seeds into db; returns the crawl's stats.
+
+    log_file: Scrapy's log at INFO goes there (appended) instead of WARNING on stderr.
+    cache: HTTP cache in ``<db>.cache/`` (RFC 2616 policy: revalidated with ETag/Last-Modified).
+    """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     project = get_project_settings()
     project.set("CLINICVET_DB", str(db))
     project.set("CLINICVET_SEEDS_LABEL", str(seeds))
     if rules:
         project.set("CLINICVET_RULES", str(rules))
+    if log_file:
+        project.set("LOG_FILE", str(log_file))
+        project.set("LOG_FILE_APPEND", True)
+        project.set("LOG_LEVEL", os.environ.get("CLINICVET_LOG_LEVEL", "INFO"))
+    if cache:
+        project.set("HTTPCACHE_ENABLED", True)
+        project.set("HTTPCACHE_DIR", str(Path(f"{db}.cache").resolve()))
     for key, value in (settings or {}).items():
         project.set(key, value)
+    mark_stale_runs(db)
     process = CrawlerProcess(project)
-    # Unreachable sites and error pages are recorded (crawl_errors, pages.status) and counted in
-    # the summary; per-request tracebacks and retry notices would only bury the progress lines.
-    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    if not log_file:
+        # Unreachable sites and error pages are recorded (crawl_errors, pages.status) and counted in
+        # the summary; per-request tracebacks and retry notices would only bury the progress lines.
+        for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     crawler = process.create_crawler(ClinicSpider)
     process.crawl(crawler, seeds=str(seeds), max_pages=max_pages, max_depth=max_depth)
     process.start()
-    return crawler.stats.get_stats() if crawler.stats else {}
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    crawl_id = stats.get("clinicvet/crawl_id")
+    reason = stats.get("finish_reason")
+    if crawl_id is not None and reason != "finished":
+        # Stopped (Ctrl-C, SIGTERM) or broken: the clinics written so far are complete rows, but the
+        # run is not a full crawl. Record it as failed, so a scheduler sees a failed run.
+        _set_status(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
+                        "where id = ?", [now(), crawl_id])
+        stats["clinicvet/run_status"] = "failed"
+    return stats
+
+
+def mark_stale_runs(db: str) -> int:
+    """Crawls left 'running' by a process that died (SIGKILL, power loss) become 'failed'.
+
+    Called with the crawl lock held, so no live crawl of this database can be 'running'.
+    """
+    return _set_status(db, "update crawls set status = 'failed', finished_at = ? "
+                           "where status = 'running' and kind = 'crawl'", [now()])
+
+
+def _set_status(db: str, sql: str, params: list) -> int:
+    store = Store(db)
+    try:
+        with store.db.conn:
+            return store.db.execute(sql, params).rowcount
+    finally:
+        store.close()

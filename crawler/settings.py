@@ -45,6 +45,37 @@ HTTPERROR_ALLOW_ALL = True
 # Per-site crawl limits (the spider reads these; CLI options override them).
 CLINICVET_MAX_PAGES = 40
 CLINICVET_MAX_DEPTH = 3
+# Crawl traps (endless calendars, query-string variants): URLs per site allowed for one path's
+# query variants, one path pattern (digits as N, same parameter names), and calendar-like pages.
+CLINICVET_TRAP_MAX_QUERY = 3
+CLINICVET_TRAP_MAX_PATTERN = 5
+CLINICVET_TRAP_MAX_CALENDAR = 3
+
+# Faults (crawler/middlewares.py). Requests and redirects to private, loopback, link-local and
+# metadata addresses are refused unless the clinic's seed is on an address of the same kind (the
+# demo web is on loopback); CLINICVET_ALLOW_PRIVATE lists extra hosts or CIDR networks to allow
+# (e.g. a lab intranet); CLINICVET_TREAT_AS_PUBLIC makes addresses count as public (the fault-web
+# tests). A 429/503 Retry-After is honoured up to CLINICVET_RETRY_AFTER_MAX seconds.
+# A robots.txt that fails to load (5xx, timeout) means allow-all, as in Scrapy; counted in
+# the run's stats as clinicvet/robots_unavailable. Pages over DOWNLOAD_MAXSIZE are dropped and
+# counted (clinicvet/fault/too_large).
+CLINICVET_ALLOW_PRIVATE = []
+CLINICVET_TREAT_AS_PUBLIC = []
+CLINICVET_RETRY_AFTER_MAX = 30.0
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.PrivateAddressGuard": 40,
+    "crawler.middlewares.FaultStats": 45,
+    "crawler.middlewares.RetryAfter": 560,
+    "crawler.middlewares.WireStats": 901,
+}
+
+# HTTP cache for cheap re-crawls: `clinicvet crawl` turns it on with HTTPCACHE_DIR = <db>.cache/
+# (--no-cache to skip). RFC2616Policy revalidates with ETag / Last-Modified, so an unchanged page
+# costs a 304; the default policy would never revalidate.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 CLINICVET_DB = os.environ.get("CLINICVET_DB", "clinics.db")
 CLINICVET_STORE_BATCH = 200
 CLINICVET_PROGRESS_INTERVAL = 5.0
@@ -55,6 +86,9 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.progress.Progress": 500,
+    # AutoThrottle that treats a 304 (a cheap re-crawl's answer) like a 200: see crawler/middlewares.py.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.middlewares.AutoThrottle": 0,
 }
 
 LOG_LEVEL = os.environ.get("CLINICVET_LOG_LEVEL", "WARNING")

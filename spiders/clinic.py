@@ -9,17 +9,23 @@ CLINICVET_MAX_PAGES pages per site. Extraction is crawler.extract, shared with t
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import scrapy
 import yaml
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
+                               DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
+                               ResponseDataLossError)
 from scrapy.http import TextResponse
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.extract import extract_page
+from crawler.extract import extract_page, text_to_page
 from crawler.items import FetchErrorItem, PageItem
+from crawler.middlewares import PrivateAddressRefused
+from crawler.pdf import PdfError, is_pdf, pdf_text
 from crawler.seeds import Seed, read_seeds, site_key
 from crawler.storage import now
 
@@ -35,6 +41,7 @@ class Site:
     pending: int = 0
     fetched: int = 0
     failed: int = 0
+    patterns: Counter = field(default_factory=Counter)  # crawl-trap defence: URLs per pattern
 
 
 class LinkRanker:
@@ -62,6 +69,50 @@ class LinkRanker:
             tokens.update("-".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
         weights = [self.keywords[t] for t in tokens if t in self.keywords]
         return max(weights) if weights else self.default
+
+
+_DIGITS = re.compile(r"\d+")
+_CALENDAR_PATH = re.compile(
+    r"/(?:calendars?|events?|schedule|agenda)(?:/|$)|/\d{4}[/-]\d{1,2}(?:[/-]\d{1,2})?(?:/|$)", re.I)
+_CALENDAR_KEYS = {"date", "day", "month", "year", "week", "start", "end", "from", "to", "ical",
+                  "eventdate", "eventdisplay", "tribe-bar-date", "calendar", "cal", "view"}
+
+
+def trap_keys(url: str) -> tuple[list[str], bool]:
+    """Pattern keys a URL counts against (query-string variants of its path; its path with digits
+    as N plus its query's parameter names), and whether it looks like a calendar page."""
+    parts = urlsplit(url)
+    names = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    keys = []
+    if parts.query:
+        keys.append(f"query:{parts.path}")
+    pattern = _DIGITS.sub("N", parts.path)
+    if pattern != parts.path or names:
+        keys.append(f"pattern:{pattern}?{'&'.join(names)}")
+    calendar = bool(_CALENDAR_PATH.search(parts.path) or _CALENDAR_KEYS.intersection(names))
+    return keys, calendar
+
+
+def fault_kind(failure) -> str:
+    """A short name for why a request got no usable response, for the run's stats."""
+    if failure.check(PrivateAddressRefused):
+        return "private_address"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "redirect" in message:
+            return "redirect_loop"
+        return "robots" if "robots" in message.lower() else "ignored"
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "connection_refused"
+    if failure.check(CannotResolveHostError, DNSLookupError):
+        return "dns"
+    if failure.check(DownloadCancelledError):  # DOWNLOAD_MAXSIZE (announced or while streaming)
+        return "too_large"
+    if failure.check(ResponseDataLossError):
+        return "data_loss"
+    return "other"
 
 
 def canonical(url: str) -> str:
@@ -94,6 +145,9 @@ class ClinicSpider(scrapy.Spider):
         s = crawler.settings
         spider.max_pages = int(spider._max_pages or s.getint("CLINICVET_MAX_PAGES", 40))
         spider.max_depth = int(spider._max_depth if spider._max_depth is not None else s.getint("CLINICVET_MAX_DEPTH", 3))
+        spider.trap_caps = {"query": s.getint("CLINICVET_TRAP_MAX_QUERY", 3),
+                            "pattern": s.getint("CLINICVET_TRAP_MAX_PATTERN", 5),
+                            "calendar": s.getint("CLINICVET_TRAP_MAX_CALENDAR", 3)}
         return spider
 
     # -- progress, read by crawler.progress -------------------------------------------------------
@@ -138,12 +192,56 @@ class ClinicSpider(scrapy.Spider):
             self.crawler.stats.inc_value("clinicvet/error_pages")
         item = PageItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
                         url=response.url, status=response.status, fetched_at=now(), depth=depth)
-        if isinstance(response, TextResponse) and response.status < 400:
-            page = extract_page(response.text, response.url)
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if response.status < 400 and is_pdf(response.body, ctype):
+            self._pdf(response, item)
+        elif response.status < 400 and b"\x00" in response.body[:2048]:
+            self.crawler.stats.inc_value("clinicvet/binary_responses")  # stored with its status, no text
+        elif isinstance(response, TextResponse) and response.status < 400:
+            page = extract_page(self._text(response), response.url)
             item.title, item.text, item.facts = page.title, page.text, page.facts
             if depth < self.max_depth:
                 yield from self._follow(response, site, key, depth + 1)
+        elif response.status < 400:
+            self.crawler.stats.inc_value("clinicvet/binary_responses")
         yield item
+
+    def _text(self, response: TextResponse) -> str:
+        """The page's text; a page declared UTF-8 whose bytes are not (a common misconfiguration:
+        Windows-1252 served as UTF-8) is read as Windows-1252 instead of with U+FFFD marks."""
+        text = response.text
+        if "\ufffd" in text and response.encoding.replace("-", "").lower() == "utf8":
+            try:
+                response.body.decode("utf-8")
+            except UnicodeDecodeError:
+                self.crawler.stats.inc_value("clinicvet/charset_fallback")
+                return response.body.decode("cp1252", errors="replace")
+        return text
+
+    def _pdf(self, response, item: PageItem) -> None:
+        """A PDF (intake or consent form, brochure): its text is scored as a page."""
+        try:
+            title, text = pdf_text(response.body)
+        except PdfError as e:
+            self.crawler.stats.inc_value("clinicvet/pdf_errors")
+            self.logger.info("unreadable PDF %s: %s", response.url, e)
+            return
+        self.crawler.stats.inc_value("clinicvet/pdf_pages")
+        page = text_to_page(text)
+        item.title = title or urlsplit(response.url).path.rsplit("/", 1)[-1]
+        item.text, item.facts = page.text, page.facts
+
+    def _trapped(self, site: Site, url: str) -> bool:
+        """A crawl trap (endless calendar, query-string variants): refused once the URL's pattern
+        has had its share (CLINICVET_TRAP_MAX_*) of the site's budget."""
+        keys, calendar = trap_keys(url)
+        if calendar:
+            keys.append("calendar:")
+        for k in keys:
+            if site.patterns[k] >= self.trap_caps[k.split(":", 1)[0]]:
+                self.crawler.stats.inc_value("clinicvet/trap_skipped")
+                return True
+        return False
 
     def _follow(self, response: TextResponse, site: Site, key: str, depth: int):
         links = {}
@@ -154,12 +252,19 @@ class ClinicSpider(scrapy.Spider):
             url = canonical(urljoin(response.url, href))
             if not url.startswith(("http://", "https://")) or site_key(url) not in site.hosts:
                 continue
-            if url in site.seen or self.ranker.skipped(url):
+            is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
+            if url in site.seen or (self.ranker.skipped(url) and not is_pdf_link):
                 continue
             anchor = " ".join(a.css("::text").getall())
-            links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor))
+            calendar_penalty = 50 if trap_keys(url)[1] else 0  # real pages before calendar pages
+            links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor) - calendar_penalty)
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
+            if self._trapped(site, url):
+                continue
             request = self._request(site, key, url, depth, prio - depth * 10)
+            if request:
+                keys, calendar = trap_keys(url)
+                site.patterns.update(keys + (["calendar:"] if calendar else []))
             if request is None and len(site.seen) >= self.max_pages:
                 self.crawler.stats.inc_value("clinicvet/budget_reached_links")
                 break
@@ -171,7 +276,9 @@ class ClinicSpider(scrapy.Spider):
         key = request.meta["site"]
         site = self.sites[key]
         site.pending -= 1
-        if failure.check(IgnoreRequest):
+        kind = fault_kind(failure)
+        self.crawler.stats.inc_value(f"clinicvet/fault/{kind}")
+        if kind in ("robots", "ignored"):
             self.crawler.stats.inc_value("clinicvet/ignored")  # robots.txt, mostly
             return
         site.failed += 1

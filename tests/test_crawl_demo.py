@@ -124,3 +124,22 @@ def test_staff_services_and_conditions_are_stored(demo_crawl):
         assert isinstance(json.loads(clinic["conditions"]), list)
     with_services = rows(demo_crawl.db, "select count(*) as n from clinics where services like '%IV infusion%'")
     assert with_services[0]["n"] >= 5
+
+
+def test_clinicvet_demo_discovers_crawls_and_scores(tmp_path):
+    """The README's quick start, without serving: clinics come from the demo directories."""
+    from crawler.demoweb import DemoWeb
+
+    db = tmp_path / "demo.db"
+    result = run_cli("demo", "--no-serve", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "53 listings -> 24 clinics" in result.stderr
+    clinics = clinics_by_host(db)
+    with DemoWeb(port=0) as web:  # the ground truth; hosts do not depend on the port
+        truth = {s["host"]: s["truth"]["flags"] for s in web.sites}
+    wrong = [f"{host}: {flag}" for host, flags in truth.items() for flag in FLAGS
+             if clinics[host][flag] != flags[flag]]
+    assert wrong == []
+    assert sum(1 for c in clinics.values() if c["status"] == "unreachable") == 1  # the dead website
+    sources = rows(db, "select clinic_id, count(*) as n from clinic_sources group by clinic_id")
+    assert len(sources) == 24 and max(r["n"] for r in sources) >= 3

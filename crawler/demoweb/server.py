@@ -7,12 +7,14 @@ per-domain throttling) exactly as on the real web. Linux routes all of 127.0.0.0
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import socket
 import tempfile
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +34,7 @@ def _make_handler(root: Path, conf: dict, port: int, log: list) -> type[BaseHTTP
     """A handler class bound to one site's files and declared behaviours."""
     routes, redirects, status, slow = conf["routes"], conf["redirects"], conf["status"], conf["slow"]
     token, port_bytes = PORT_TOKEN.encode(), str(port).encode()
+    last_modified = formatdate(time.time(), usegmt=True)  # the web is built when it is served
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -51,8 +54,11 @@ def _make_handler(root: Path, conf: dict, port: int, log: list) -> type[BaseHTTP
             path = urlsplit(self.path).path or "/"
             log.append((self.server.server_address[0], self.path))
             time.sleep(slow.get(path, 0))
-            if path == "/robots.txt":
-                self._send(200, "text/plain; charset=utf-8", (root / "robots.txt").read_bytes(), send_body)
+            if conf.get("redirect_all"):  # a moved domain: every path to the new site's home
+                self._send(301, "text/html; charset=utf-8", b"", send_body, location=conf["redirect_all"])
+            elif path == "/robots.txt":
+                robots = (root / "robots.txt").read_bytes().replace(token, port_bytes)
+                self._send(200, "text/plain; charset=utf-8", robots, send_body)
             elif path in redirects:
                 rule = redirects[path]
                 self._send(rule["code"], "text/html; charset=utf-8", b"", send_body, location=rule["to"])
@@ -67,9 +73,26 @@ def _make_handler(root: Path, conf: dict, port: int, log: list) -> type[BaseHTTP
                 self._send(404, "text/html; charset=utf-8", NOT_FOUND, send_body)
 
         def _send(self, code: int, ctype: str, body: bytes, send_body: bool, location: str | None = None) -> None:
+            if code == 200:  # conditional requests: ETag / Last-Modified, revalidated every time
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                # max-age=0, not no-cache: Scrapy's RFC2616Policy sends no validators for a cached
+                # no-cache response (it refetches in full), but revalidates a stale one.
+                validators = {"ETag": etag, "Last-Modified": last_modified, "Cache-Control": "max-age=0"}
+                if self.headers.get("If-None-Match") == etag or (
+                        self.headers.get("If-None-Match") is None
+                        and self.headers.get("If-Modified-Since") == last_modified):
+                    self.send_response(304)
+                    self.send_header("Content-Length", "0")  # no body; lets the connection be reused
+                    for name, value in validators.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    return
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            if code == 200:
+                for name, value in validators.items():
+                    self.send_header(name, value)
             if location:
                 self.send_header("Location", location.replace(PORT_TOKEN, str(port)))
             self.end_headers()
@@ -92,6 +115,8 @@ class DemoWeb:
         self.port = 0
         self.sites: list[dict] = []
         self.directory_url = ""
+        self.directories: list[dict] = []
+        self.discovery_clinics: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []  # (host, path?query) of every request served
 
     def __enter__(self) -> DemoWeb:
@@ -107,6 +132,12 @@ class DemoWeb:
             raise
         self.sites = [dict(site, url=self._url(site["host"])) for site in manifest["sites"]]
         self.directory_url = self._url(manifest["directory"]["host"])
+        # Discovery: the directory sites (with their listings' ground truth) and every clinic's
+        # expected home after redirects (None: listed without a website).
+        discovery = manifest.get("discovery", {"directories": [], "clinics": {}})
+        self.directories = [dict(d, url=self._url(d["host"])) for d in discovery["directories"]]
+        self.discovery_clinics = {k: dict(c, url=self._url(c["host"]) if c["host"] else None)
+                                  for k, c in discovery["clinics"].items()}
         for server in self._servers:
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
         return self

@@ -60,6 +60,17 @@ async def clinic_card(datasette, database, request) -> dict | None:
     if await db.table_exists("staff"):
         staff = [dict(zip(r.keys(), r)) for r in await db.execute(
             "select name, credentials, role from staff where clinic_id = ? order by id", [clinic_id])]
+    sources, claims = [], []
+    if await db.table_exists("clinic_sources"):
+        sources = [dict(zip(r.keys(), r)) for r in await db.execute(
+            "select kind, source, source_url, name, phone, match from clinic_sources "
+            "where clinic_id = ? order by source, id", [clinic_id])]
+        for src in sources:
+            src["source_url"] = safe_url(src.get("source_url"))
+    if await db.table_exists("directory_claims"):
+        claims = [dict(zip(r.keys(), r)) for r in await db.execute(
+            "select directory, claim from directory_claims where clinic_id = ? order by directory, id",
+            [clinic_id])]
     links = {
         "evidence": f"{datasette.urls.table(database, 'evidence')}?clinic_id={clinic_id}",
         "pages": f"{datasette.urls.table(database, 'pages')}?clinic_id={clinic_id}",
@@ -78,6 +89,8 @@ async def clinic_card(datasette, database, request) -> dict | None:
         "services": _json_list(clinic.get("services")),
         "conditions": _json_list(clinic.get("conditions")),
         "staff": staff,
+        "sources": sources,
+        "claims": claims,
         "links": links,
     }
 

@@ -1,0 +1,262 @@
+"""The crawl survives the faults of the real web (tests/faultweb.py): each site has one fault; the
+crawl goes on with the others, the store stays consistent and the run's stats say what happened.
+
+One real crawl (a subprocess, small timeouts) of every fault site, then assertions on the database.
+"""
+
+import json
+import sqlite3
+import time
+
+import pytest
+
+from crawler.middlewares import address_kind, retry_after_seconds
+from crawler.pdf import PdfError, pdf_text
+from spiders.clinic import trap_keys
+from tests.faultweb import INTAKE_PDF_LINES, NOT_SEEDS, SITES, FaultWeb, make_pdf
+from tests.helpers import run_cli
+
+FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
+        "--set", "AUTOTHROTTLE_START_DELAY=0.05", "--progress-interval", "0", "--no-cache"]
+
+
+@pytest.fixture(scope="module")
+def web():
+    with FaultWeb() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def crawl(web, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("faults")
+    seeds, db = tmp / "seeds.csv", tmp / "faults.db"
+    web.write_seeds(seeds)
+    started = time.monotonic()
+    # The fault web stands for the internet: its sites count as public addresses, so redirects from
+    # them into loopback (127.0.2.1), 10.x and 169.254.169.254 must be refused.
+    result = run_cli("crawl", "--seeds", seeds, "--db", db, *FAST,
+                     "--set", "CLINICVET_TREAT_AS_PUBLIC=127.0.1.0/24", timeout=90)
+    elapsed = time.monotonic() - started
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    yield result, conn, elapsed
+    conn.close()
+
+
+def stats(conn):
+    return json.loads(conn.execute("select stats from crawls order by id desc limit 1").fetchone()[0])
+
+
+def clinic(conn, web, name):
+    return conn.execute("select * from clinics where domain = ?", [web.host(name)]).fetchone()
+
+
+def pages(conn, web, name):
+    host = web.host(name)
+    return {r["url"].split(host, 1)[1].split("/", 1)[1]: r for r in
+            conn.execute("select * from pages where url like ?", [f"http://{host}:%"])}
+
+
+def test_crawl_finishes_with_every_clinic_recorded(crawl, web):
+    result, conn, elapsed = crawl
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert elapsed < 60
+    run = conn.execute("select * from crawls").fetchone()
+    assert run["status"] == "finished" and run["finished_at"]
+    assert run["sites"] == len(SITES) - len(NOT_SEEDS) + 1
+    assert run["sites_ok"] + run["sites_failed"] == run["sites"]
+    statuses = dict(conn.execute("select domain, status from clinics").fetchall())
+    assert set(statuses.values()) == {"ok", "unreachable"}
+    for name in ("good", "slow", "flaky", "ratelimited", "loops", "crosshost", "newdomain", "huge",
+                 "files", "charset", "malformed", "trap", "robots500", "robotstimeout", "ssrf"):
+        assert statuses[web.host(name)] == "ok", name
+
+
+def test_store_is_consistent(crawl):
+    _, conn, _ = crawl
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("pragma foreign_key_check").fetchall() == []
+    # Every evidence row points at a stored page of its own clinic.
+    orphans = conn.execute("select count(*) from evidence e left join pages p on p.url = e.page_url "
+                           "where p.url is null or p.clinic_id != e.clinic_id").fetchone()[0]
+    assert orphans == 0
+    history = conn.execute("select count(*) from clinic_history").fetchone()[0]
+    assert history == conn.execute("select count(*) from clinics").fetchone()[0]
+
+
+def test_timeouts_and_slow_drip(crawl, web):
+    _, conn, _ = crawl
+    dead = clinic(conn, web, "deadslow")
+    assert dead["status"] == "unreachable" and "DownloadTimeoutError" in dead["last_error"]
+    assert clinic(conn, web, "slow")["screening"] == 1  # the rest of the site was scored
+    errors = [r[0] for r in conn.execute("select url from crawl_errors where error like '%Timeout%'")]
+    assert any(u.endswith("/drip/") for u in errors) and any(u.endswith("/hang/") for u in errors)
+    assert stats(conn)["clinicvet/fault/timeout"] >= 3
+
+
+def test_5xx_then_success_is_retried(crawl, web):
+    _, conn, _ = crawl
+    assert web.served("flaky").count("/") == 3
+    assert pages(conn, web, "flaky")[""]["status"] == 200
+    assert clinic(conn, web, "flaky")["status"] == "ok"
+    s = stats(conn)
+    assert s["retry/reason_count/503 Service Unavailable"] >= 1 and s["retry/reason_count/502 Bad Gateway"] >= 1
+
+
+def test_429_retry_after_is_honoured_or_given_up(crawl, web):
+    _, conn, _ = crawl
+    got = pages(conn, web, "ratelimited")
+    assert got[""]["status"] == 200  # waited 1 s, then retried
+    assert got["pricing/"]["status"] == 429  # asked to wait an hour: stored as an error page
+    assert web.served("ratelimited").count("/pricing/") == 1
+    s = stats(conn)
+    assert s["clinicvet/retry_after_waits"] >= 1 and s["clinicvet/retry_after_too_long"] == 1
+
+
+def test_redirect_loops(crawl, web):
+    _, conn, _ = crawl
+    assert clinic(conn, web, "loops")["status"] == "ok"
+    home_loop = clinic(conn, web, "loophome")
+    assert home_loop["status"] == "unreachable" and "redirections" in home_loop["last_error"]
+    assert stats(conn)["clinicvet/fault/redirect_loop"] == 2
+    assert len(web.served("loophome")) <= 8  # REDIRECT_MAX_TIMES, not forever
+
+
+def test_cross_host_redirects(crawl, web):
+    _, conn, _ = crawl
+    # A page that moved to another site is not stored as this clinic's page.
+    assert not any("elsewhere" in k for k in pages(conn, web, "crosshost"))
+    assert stats(conn)["clinicvet/offsite_redirect"] >= 1
+    # A clinic whose home moved to a new domain is crawled there.
+    moved = clinic(conn, web, "newdomain")
+    assert moved["status"] == "ok" and moved["pages_crawled"] >= 2 and moved["certified_staff"] == 1
+
+
+def test_connection_refused(crawl, web):
+    _, conn, _ = crawl
+    row = conn.execute("select * from clinics where domain = '127.0.1.250'").fetchone()
+    assert row["status"] == "unreachable" and "refused" in row["last_error"].lower()
+    assert stats(conn)["clinicvet/fault/connection_refused"] >= 1
+
+
+def test_pages_over_the_size_cap_are_dropped(crawl, web):
+    _, conn, _ = crawl
+    got = pages(conn, web, "huge")
+    assert "big/" not in got and "big-stream/" not in got and got["team/"]["status"] == 200
+    assert stats(conn)["clinicvet/fault/too_large"] == 2
+    sizes = conn.execute("select max(length(text)) from pages").fetchone()[0]
+    assert sizes < 1_000_000
+
+
+def test_pdf_text_is_scored_and_binaries_skipped(crawl, web):
+    _, conn, _ = crawl
+    got = pages(conn, web, "files")
+    assert "psychiatric evaluation" in got["forms/intake-form.pdf"]["text"]
+    assert got["forms/intake-form.pdf"]["title"] == "Intake form"
+    assert "blood pressure" in got["consent"]["text"]  # a PDF served at a URL without .pdf
+    assert got["download"]["text"] == "" and got["broken.pdf"]["text"] == ""
+    row = clinic(conn, web, "files")
+    assert row["screening"] == 1  # only the intake PDF says so
+    evidence = conn.execute("select page_url from evidence where clinic_id = ? and flag = 'screening'",
+                            [row["id"]]).fetchall()
+    assert any(e[0].endswith("intake-form.pdf") for e in evidence)
+    s = stats(conn)
+    assert s["clinicvet/pdf_pages"] == 2 and s["clinicvet/pdf_errors"] == 1 and s["clinicvet/binary_responses"] == 1
+
+
+def test_wrong_and_missing_charsets(crawl, web):
+    _, conn, _ = crawl
+    got = pages(conn, web, "charset")
+    assert "Renée Müller" in got[""]["text"] and "\ufffd" not in got[""]["text"]
+    assert "Zoë Adébayo" in got["latin/"]["text"]
+    assert "“Is ketamine safe?”" in got["meta/"]["text"]
+    assert stats(conn)["clinicvet/charset_fallback"] == 1
+
+
+def test_malformed_html(crawl, web):
+    _, conn, _ = crawl
+    row = clinic(conn, web, "malformed")
+    assert row["status"] == "ok" and row["screening"] == 1 and row["certified_staff"] == 1
+    assert "var x" not in pages(conn, web, "malformed")[""]["text"]
+
+
+def test_crawl_traps_are_capped(crawl, web):
+    _, conn, _ = crawl
+    got = pages(conn, web, "trap")
+    assert {"team/", "faq/"} <= set(got)  # real pages first
+    assert sum(k.startswith("calendar/") for k in got) <= 3
+    assert sum(k.startswith("products") for k in got) <= 5
+    assert len(got) <= 12
+    assert stats(conn)["clinicvet/trap_skipped"] > 0
+
+
+def test_robots_txt_that_fails_to_load_means_allow_all(crawl, web):
+    _, conn, _ = crawl
+    for name in ("robots500", "robotstimeout"):
+        assert clinic(conn, web, name)["status"] == "ok"
+        assert "team/" in pages(conn, web, name)
+    s = stats(conn)
+    assert s["clinicvet/robots_unavailable/500"] == 1
+    assert s["clinicvet/robots_unavailable/DownloadTimeoutError"] == 1
+
+
+def test_redirects_into_private_addresses_are_refused(crawl, web):
+    _, conn, _ = crawl
+    assert web.served("internal") == []  # never requested
+    refused = {r[0] for r in conn.execute("select url from crawl_errors where error like 'PrivateAddressRefused%'")}
+    assert any("169.254.169.254" in u for u in refused)
+    assert any("//10.0.0.1/" in u for u in refused)
+    assert any("//localhost:" in u for u in refused)
+    assert any("127.0.2.1" in u for u in refused)
+    assert clinic(conn, web, "ssrf")["status"] == "ok"
+    home = clinic(conn, web, "ssrfhome")
+    assert home["status"] == "unreachable" and "PrivateAddressRefused" in home["last_error"]
+    s = stats(conn)
+    assert s["clinicvet/private_refused"] == 5 and s["clinicvet/private_refused/metadata"] == 1
+
+
+def test_loopback_seed_reaches_loopback_but_not_metadata(web, tmp_path):
+    """Seeds on loopback (like the demo web) keep working; 10.x and metadata stay refused."""
+    seeds, db = tmp_path / "seeds.csv", tmp_path / "ssrf.db"
+    web.write_seeds(seeds, ["ssrf"])
+    before = len(web.served("internal"))
+    result = run_cli("crawl", "--seeds", seeds, "--db", db, *FAST, timeout=60)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        s = json.loads(conn.execute("select stats from crawls").fetchone()[0])
+    assert len(web.served("internal")) > before  # 127.0.2.1 is loopback, like the seed
+    assert s["clinicvet/private_refused"] == 2
+    assert s["clinicvet/private_refused/metadata"] == 1 and s["clinicvet/private_refused/private"] == 1
+
+
+# -- the pieces, without a crawl --------------------------------------------------------------
+def test_address_kinds():
+    assert address_kind("169.254.169.254") == "metadata"
+    assert address_kind("metadata.google.internal") == "metadata"
+    assert address_kind("10.1.2.3") == "private" and address_kind("192.168.0.1") == "private"
+    assert address_kind("127.0.0.5") == "loopback" and address_kind("localhost") == "loopback"
+    assert address_kind("::ffff:10.0.0.1") == "private" and address_kind("fe80::1") == "link-local"
+    assert address_kind("93.184.216.34") is None and address_kind("clinic.example") is None
+
+
+def test_retry_after_parsing():
+    assert retry_after_seconds(b"120") == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_trap_keys():
+    keys, calendar = trap_keys("http://x/calendar/2026/11/")
+    assert calendar and keys == ["pattern:/calendar/N/N/?"]
+    keys, calendar = trap_keys("http://x/products?page=3&sort=price")
+    assert not calendar and keys == ["query:/products", "pattern:/products?page&sort"]
+    assert trap_keys("http://x/team/") == ([], False)
+    assert trap_keys("http://x/blog/2024/05/our-new-clinic/")[1]
+
+
+def test_pdf_text_roundtrip():
+    title, text = pdf_text(make_pdf(INTAKE_PDF_LINES, "Intake (v2)"))
+    assert title == "Intake (v2)" and text.splitlines() == INTAKE_PDF_LINES
+    with pytest.raises(PdfError):
+        pdf_text(b"%PDF-1.4 garbage")
