@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl if present) and print per-flag counts.
+"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl / tune3.jsonl /
+holdout2.jsonl if present) and print per-flag counts.
 
 Usage: python3 tests/corpus/check_corpus.py [corpus_dir]
 Exit status 0 when every check passes, 1 otherwise. Standard library only.
@@ -20,7 +21,10 @@ SPLITS = {  # file -> (id prefix, min passages, min positives per flag, min nega
 }
 OPTIONAL_SPLITS = {  # validated with the same schema when the file exists
     "tune2": ("tune2", 200, 20, 20),
+    "tune3": ("tune3", 150, 10, 10),
+    "holdout2": ("holdout2", 150, 12, 12),  # evaluation only, never tuned on
 }
+EVAL_ONLY = ("holdout", "holdout2")  # splits the scorer must never be tuned on
 MIN_TOTAL = 300
 ALLOWED_KEYS = {"id", "url", "text", "html", "labels", "note"}
 
@@ -91,7 +95,7 @@ def main():
             splits[split] = spec
             data[split] = load(path, spec[0], errors)
 
-    # unique ids and unique passages across all files; tune2 shares no domain with the other files
+    # unique ids and unique passages across all files; tune2, tune3 and holdout2 share no domain with any other file
     hosts = {split: {urlparse(r["url"]).hostname for r in recs if isinstance(r.get("url"), str)}
              for split, recs in data.items()}
     for split in OPTIONAL_SPLITS:
@@ -141,6 +145,10 @@ def main():
         all_neg = sum(1 for r in data[split] if isinstance(r.get("labels"), dict) and not any(r["labels"].values()))
         print(f"{split}: {n} passages ({n_html} html, {n - n_html} text; {all_neg} with no flag set)")
     print(f"total: {total} passages")
+    n_eval = sum(len(data[s]) for s in EVAL_ONLY if s in data)
+    if total:
+        print(f"never tuned on ({' + '.join(s for s in EVAL_ONLY if s in data)}): {n_eval} of {total} "
+              f"({100 * n_eval / total:.1f}%)")
 
     for split, (_, min_n, min_pos, min_neg) in splits.items():
         n, pos, _ = counts[split]
