@@ -16,6 +16,7 @@ class ExtractedPage:
     title: str
     text: str  # one block per line
     facts: dict = field(default_factory=dict)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text), for the crawl to follow
 
 
 def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
@@ -40,7 +41,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "jsonld_types": ld.get("types", []),
         "staff": [vars(m) for m in find_staff(text)],
     }
-    return ExtractedPage(title=parsed.title, text=text, facts=facts)
+    return ExtractedPage(title=parsed.title, text=text, facts=facts, links=parsed.links)
 
 
 def text_to_page(text: str) -> ExtractedPage:

@@ -39,6 +39,7 @@ class ParsedHtml:
     jsonld_blocks: list[str] = field(default_factory=list)
     tel_links: list[str] = field(default_factory=list)
     mailto_links: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text) of every <a href>, menus included
 
 
 def parse_html(html: str | bytes) -> ParsedHtml:
@@ -61,55 +62,51 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     title = _clean(title_el.text_content()) if title_el is not None else ""
     site_name = _clean(" ".join(doc.xpath("//meta[@property='og:site_name']/@content")[:1]))
     jsonld = [el.text_content() for el in doc.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")]
-    tels, mails = [], []
-    for href in doc.xpath("//a/@href"):
-        href = href.strip()
+    tels, mails, links = [], [], []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href:
+            continue
         low = href.lower()
         if low.startswith("tel:"):
             tels.append(href[4:])
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?")[0].strip())
-    body = doc.find("body")
-    parts: list[str] = []
-    if body is not None:
-        _walk(body, parts)
-    lines = (_clean(line) for line in "".join(parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    return ParsedHtml(title, text, site_name, jsonld, tels, mails)
-
-
-def _walk(el, out: list[str]) -> None:
-    """Text of el in document order, with a line break around every block and at every <br>."""
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if not tag:  # comments and processing instructions: skip them, keep what follows
-            if child.tail:
-                out.append(child.tail)
-            continue
-        tag = tag.lower()
-        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child):
-            if child.tail:
-                out.append(child.tail)
-            continue
-        if tag == "br":
-            out.append("\n")
         else:
-            block = tag in _BLOCKS
-            if block:
-                out.append("\n")
-            if child.text:
-                out.append(child.text)
-            _walk(child, out)
-            if block:
-                out.append("\n")
-        if child.tail:
-            out.append(child.tail)
+            links.append((href, _clean(a.text_content())))
+    body = doc.find("body")
+    raw = _visible_text(body) if body is not None else ""
+    lines = (_clean(line) for line in raw.split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links)
 
 
-def _is_menu(el) -> bool:
+def _visible_text(body) -> str:
+    """Text of body in document order, with a line break around every block and at every <br>.
+
+    lxml does the walking in C: comments go (their tails stay), dropped elements and menus are
+    removed with their tails kept, blocks get their line breaks as text, then one text serialisation.
+    """
+    lxml.etree.strip_tags(body, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
+    lxml.etree.strip_elements(body, *DROP_TAGS, with_tail=False)
+    dropped = set()
+    for el in body.xpath(".//*[@role='navigation' or @class]"):  # document order: outer menus first
+        if el.get("role") == "navigation" or _is_menu(el, dropped):
+            el.drop_tree()  # keeps its tail
+            dropped.add(el)
+    for el in body.iter(*BLOCK_TAGS, "br"):
+        if el.tag != "br":
+            el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
+    return lxml.etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+
+
+def _is_menu(el, dropped=()) -> bool:
     classes = el.get("class")
     if not classes or MENU_CLASSES.isdisjoint(classes.split()):
         return False
+    if dropped and not dropped.isdisjoint(el.iterancestors()):
+        return False  # inside a menu already dropped
     text = len("".join(el.itertext()).strip())
     links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
     return text == 0 or links >= 0.6 * text
@@ -121,7 +118,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     og = soup.find("meta", attrs={"property": "og:site_name"})
     site_name = _clean(og.get("content", "")) if og else ""
     jsonld = [s.get_text() for s in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)})]
-    tels, mails = [], []
+    tels, mails, links = [], [], []
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()
         low = href.lower()
@@ -129,6 +126,8 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
             tels.append(href[4:])
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?")[0].strip())
+        elif href:
+            links.append((href, _clean(a.get_text())))
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
@@ -147,7 +146,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     body = soup.body or soup
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
-    return ParsedHtml(title, text, site_name, jsonld, tels, mails)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links)
 
 
 def _mostly_links(tag) -> bool:
