@@ -31,6 +31,9 @@ DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# Outputs of one callback processed at once. A page gives one item and a few links; Scrapy's 100
+# starts 100 asyncio tasks per response, which cost the reactor thread more than parsing the links.
+CONCURRENT_ITEMS = 16
 TELNETCONSOLE_ENABLED = False
 
 # Breadth first within a site, so the budget goes to pages near the home page; the spider's own
