@@ -73,40 +73,48 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?")[0].strip())
         else:
-            links.append((href, _clean(a.text_content())))
+            links.append((href, " ".join("".join(a.itertext()).split())))
     body = doc.find("body")
-    raw = _visible_text(body) if body is not None else ""
-    lines = (_clean(line) for line in raw.split("\n"))
+    parts: list[str] = []
+    if body is not None:
+        _walk(body, parts)
+    lines = (_clean(line) for line in "".join(parts).split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails, links)
 
 
-def _visible_text(body) -> str:
-    """Text of body in document order, with a line break around every block and at every <br>.
+def _walk(el, out: list[str]) -> None:
+    """Text of el in document order, with a line break around every block and at every <br>."""
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if not tag:  # comments and processing instructions: skip them, keep what follows
+            if child.tail:
+                out.append(child.tail)
+            continue
+        tag = tag.lower()
+        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child):
+            if child.tail:
+                out.append(child.tail)
+            continue
+        if tag == "br":
+            out.append("\n")
+        else:
+            block = tag in _BLOCKS
+            if block:
+                out.append("\n")
+            if child.text:
+                out.append(child.text)
+            _walk(child, out)
+            if block:
+                out.append("\n")
+        if child.tail:
+            out.append(child.tail)
 
-    lxml does the walking in C: comments go (their tails stay), dropped elements and menus are
-    removed with their tails kept, blocks get their line breaks as text, then one text serialisation.
-    """
-    lxml.etree.strip_tags(body, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
-    lxml.etree.strip_elements(body, *DROP_TAGS, with_tail=False)
-    dropped = set()
-    for el in body.xpath(".//*[@role='navigation' or @class]"):  # document order: outer menus first
-        if el.get("role") == "navigation" or _is_menu(el, dropped):
-            el.drop_tree()  # keeps its tail
-            dropped.add(el)
-    for el in body.iter(*BLOCK_TAGS, "br"):
-        if el.tag != "br":
-            el.text = "\n" + (el.text or "")
-        el.tail = "\n" + (el.tail or "")
-    return lxml.etree.tostring(body, method="text", encoding="unicode", with_tail=False)
 
-
-def _is_menu(el, dropped=()) -> bool:
+def _is_menu(el) -> bool:
     classes = el.get("class")
     if not classes or MENU_CLASSES.isdisjoint(classes.split()):
         return False
-    if dropped and not dropped.isdisjoint(el.iterancestors()):
-        return False  # inside a menu already dropped
     text = len("".join(el.itertext()).strip())
     links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
     return text == 0 or links >= 0.6 * text
