@@ -15,6 +15,7 @@ _TRANSLATE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " - ", "\u2015": " - ",
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00ad": None, "\u200b": None, "\ufeff": None,
 })
+_TRANSLATED = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _ABBREV = {
     "dr", "mr", "mrs", "ms", "st", "no", "jr", "sr", "vs", "etc", "inc", "ste", "approx", "e.g",
@@ -47,11 +48,19 @@ class Sentence:
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    # Both steps are skipped when there is nothing to do (C-speed checks): str.translate walks the
+    # whole text through a dict, the slowest part of scoring a page before this.
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if _TRANSLATED.search(text):
+            text = text.translate(_TRANSLATE)
+    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))
 
 
 def split_sentences(block: str) -> list[str]:
+    if "." not in block and "!" not in block and "?" not in block:
+        return [block.strip()] if block.strip() else []  # headings, buttons, list items: most blocks
     out, start = [], 0
     for m in _SPLIT.finditer(block):
         before = block[start:m.start()].rstrip("\"')]")
