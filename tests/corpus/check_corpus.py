@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl / tune3.jsonl /
-holdout2.jsonl if present) and print per-flag counts.
+holdout2.jsonl / holdout3.jsonl if present) and print per-flag counts.
 
 Usage: python3 tests/corpus/check_corpus.py [corpus_dir]
 Exit status 0 when every check passes, 1 otherwise. Standard library only.
@@ -23,8 +23,9 @@ OPTIONAL_SPLITS = {  # validated with the same schema when the file exists
     "tune2": ("tune2", 200, 20, 20),
     "tune3": ("tune3", 150, 10, 10),
     "holdout2": ("holdout2", 150, 12, 12),  # evaluation only, never tuned on
+    "holdout3": ("holdout3", 120, 10, 10),  # evaluation only, never tuned on
 }
-EVAL_ONLY = ("holdout", "holdout2")  # splits the scorer must never be tuned on
+EVAL_ONLY = ("holdout", "holdout2", "holdout3")  # splits the scorer must never be tuned on
 MIN_TOTAL = 300
 ALLOWED_KEYS = {"id", "url", "text", "html", "labels", "note"}
 
