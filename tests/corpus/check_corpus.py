@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl / tune3.jsonl /
-holdout2.jsonl / holdout3.jsonl if present) and print per-flag counts.
+"""Validate the clinicvet labelled corpus (tune.jsonl + holdout.jsonl, and tune2.jsonl / tune3.jsonl / tune4.jsonl /
+holdout2.jsonl / holdout3.jsonl if present) and print per-flag counts, then the never-tuned share (every
+evaluation-only file, reported file by file, with a warning below 30%).
 
 Usage: python3 tests/corpus/check_corpus.py [corpus_dir]
 Exit status 0 when every check passes, 1 otherwise. Standard library only.
@@ -22,10 +23,13 @@ SPLITS = {  # file -> (id prefix, min passages, min positives per flag, min nega
 OPTIONAL_SPLITS = {  # validated with the same schema when the file exists
     "tune2": ("tune2", 200, 20, 20),
     "tune3": ("tune3", 150, 10, 10),
+    "tune4": ("tune4", 200, 10, 10),
     "holdout2": ("holdout2", 150, 12, 12),  # evaluation only, never tuned on
     "holdout3": ("holdout3", 120, 10, 10),  # evaluation only, never tuned on
 }
 EVAL_ONLY = ("holdout", "holdout2", "holdout3")  # splits the scorer must never be tuned on
+MIN_EVAL_SHARE = 0.30  # the never-tuned part should stay at least this share of the corpus (reported, warned)
+EVAL_REQUIRED_WITH = {"tune4": ("holdout2",)}  # a tuning file that may only be used with these evaluation files
 MIN_TOTAL = 300
 ALLOWED_KEYS = {"id", "url", "text", "html", "labels", "note"}
 
@@ -96,7 +100,14 @@ def main():
             splits[split] = spec
             data[split] = load(path, spec[0], errors)
 
-    # unique ids and unique passages across all files; tune2, tune3 and holdout2 share no domain with any other file
+    # the never-tuned part must be reportable whenever a later tuning file is present
+    for split, needed in EVAL_REQUIRED_WITH.items():
+        for ev in needed:
+            if split in data and ev not in data:
+                errors.append(f"{split}.jsonl is present but {ev}.jsonl is missing: the never-tuned share "
+                              f"cannot be reported without it")
+
+    # unique ids and unique passages across all files; the optional files share no domain with any other file
     hosts = {split: {urlparse(r["url"]).hostname for r in recs if isinstance(r.get("url"), str)}
              for split, recs in data.items()}
     for split in OPTIONAL_SPLITS:
@@ -146,10 +157,14 @@ def main():
         all_neg = sum(1 for r in data[split] if isinstance(r.get("labels"), dict) and not any(r["labels"].values()))
         print(f"{split}: {n} passages ({n_html} html, {n - n_html} text; {all_neg} with no flag set)")
     print(f"total: {total} passages")
+    # always report the never-tuned part, file by file, and warn when it falls below MIN_EVAL_SHARE
     n_eval = sum(len(data[s]) for s in EVAL_ONLY if s in data)
-    if total:
-        print(f"never tuned on ({' + '.join(s for s in EVAL_ONLY if s in data)}): {n_eval} of {total} "
-              f"({100 * n_eval / total:.1f}%)")
+    share = n_eval / total if total else 0.0
+    parts = " + ".join(f"{s} {len(data[s])}" for s in EVAL_ONLY if s in data)
+    print(f"never tuned on ({parts}): {n_eval} of {total} ({100 * share:.1f}%)")
+    if share < MIN_EVAL_SHARE:
+        print(f"WARNING: the never-tuned share is below {100 * MIN_EVAL_SHARE:.0f}%; write more evaluation-only "
+              f"passages (without the scorer) before tuning on the new files")
 
     for split, (_, min_n, min_pos, min_neg) in splits.items():
         n, pos, _ = counts[split]
