@@ -144,7 +144,8 @@ def _compile(data: dict, source: str) -> Rules:
     if not all(isinstance(n, str) for n in raw_negators):
         raise RuleError("negators: quote every word (YAML reads a bare no as false)")
     negators = sorted(raw_negators, key=len, reverse=True)
-    negator_rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'])|n't\b", re.I)
+    # "no-go", "non-stop": a negator joined to a following word by a hyphen is part of that word.
+    negator_rx = re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'-])|n't\b", re.I)
     index: dict[str, list[tuple[str, int]]] = {}
     always: list[tuple[str, int]] = []
     for name, rule in flags.items():

@@ -99,7 +99,7 @@ def _answered(question: str, answer: str) -> str:
     if dm := _QUESTION_DO.match(q):
         subj, rest = dm.group("subj"), dm.group("rest")
         subj = "You" if subj.lower() in {"i", "you"} else subj
-        if not yes and rest.lower().startswith(("have ", "has ")):
+        if not yes and rest.lower().startswith(("have ", "has ")) and not rest.lower().startswith(("have to ", "has to ")):
             return f"{subj} has no {rest.split(' ', 1)[1]}."  # "Does it have side effects? None." -> "it has no side effects."
         return f"{subj} {'' if yes else 'do not '}{rest}."
     if bm := _QUESTION_BE.match(q):
