@@ -42,16 +42,43 @@ def free_port() -> int:
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
-    """Run a command; its wall time, output and exit code."""
+    """Run a command; its wall time, output, exit code and peak RSS of its whole process tree
+    (the crawl and its worker processes together), sampled every 0.1 s."""
+    import threading
+
+    import psutil
+
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        try:
+            root = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                total = 0
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak[0] = max(peak[0], total)
+                time.sleep(0.1)
+        except psutil.Error:
+            pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out, err = proc.communicate()
-    return {"wall": time.monotonic() - start, "out": out, "err": err, "code": proc.returncode}
+    sampler.join(1)
+    return {"wall": time.monotonic() - start, "out": out, "err": err, "code": proc.returncode,
+            "rss_tree_mb": peak[0] / 2**20}
 
 
-def child_usage(before, after) -> tuple[float, float]:
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), after.ru_maxrss / 1024
+def child_usage(before, after) -> float:
+    """CPU seconds of waited-for children (worker processes included once reaped)."""
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def scrapy_stats(log: str) -> dict:
@@ -106,17 +133,17 @@ def bench(sites: int, tmp: Path) -> list[dict]:
         # Outside the project directory, so no scrapy.cfg: a bare Scrapy with no clinicvet parts.
         bare = run_measured([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
                              "-a", f"seeds={seeds}", *settings], cwd=tmp)
-        cpu, rss = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
+        cpu = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
         stats = scrapy_stats(bare["err"])
-        rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], cpu, rss))
+        rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], cpu, bare["rss_tree_mb"]))
 
         db = tmp / f"bench-{sites}.db"
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         full = run_measured([sys.executable, "-m", "scrapy", "crawl", "clinic", "-a", f"seeds={seeds}",
                              "-s", f"CLINICVET_DB={db}", *settings])
-        cpu, rss = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
+        cpu = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
         stats = scrapy_stats(full["err"])
-        rows.append(row(sites, "(b) clinicvet crawl", stats["pages"], stats["bytes"], full["wall"], cpu, rss))
+        rows.append(row(sites, "(b) clinicvet crawl", stats["pages"], stats["bytes"], full["wall"], cpu, full["rss_tree_mb"]))
         if full["code"] or bare["code"]:
             print(full["err"][-2000:], bare["err"][-2000:], file=sys.stderr)
         rows[-1]["ratio_b_to_a"] = round(rows[-1]["pages_per_s"] / rows[-2]["pages_per_s"], 3) if rows[-2]["pages_per_s"] else None

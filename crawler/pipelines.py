@@ -1,6 +1,7 @@
 """Item pipelines: score each page, then store pages and finish each clinic.
 
-    ScorePipeline (300)  page text -> scoring.scan_page() signals (pure library call)
+    ScorePipeline (300)  page text -> scoring.scan_page() signals (pure library call, in a
+                         worker process: crawler/workers.py)
     StorePipeline (900)  pages in batches -> SQLite; at the end, each clinic's facts, flags,
                          score and evidence in one transaction per clinic
 """
@@ -13,20 +14,23 @@ from crawler.clinic_facts import merge_facts
 from crawler.items import FetchErrorItem, PageItem
 from crawler.seeds import site_key
 from crawler.storage import Store, dumps, now
-from scoring import PageSignals, aggregate, load_rules, scan_page
+from crawler.workers import Workers, score_text
+from scoring import PageSignals, aggregate, load_rules
 
 
 class ScorePipeline:
-    def __init__(self, rules_path: str | None):
-        self.rules = load_rules(rules_path)
+    def __init__(self, rules_path: str | None, workers: Workers):
+        load_rules(rules_path)  # a broken rule file stops the crawl before the first request
+        self.rules_path = rules_path
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("CLINICVET_RULES"))
+        return cls(crawler.settings.get("CLINICVET_RULES"), Workers.for_crawler(crawler))
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if isinstance(item, PageItem) and item.text:
-            item.signals = scan_page(item.text, item.url, self.rules).to_dict()
+            item.signals = await self.workers.run(score_text, item.text, item.url, self.rules_path)
         return item
 
 
