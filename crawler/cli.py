@@ -51,12 +51,17 @@ cli.add_command(discover)
               help="Do not use the HTTP cache in DB.cache/ (by default pages are revalidated: 304s).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, e.g. --set DOWNLOAD_TIMEOUT=10 (repeatable).")
-def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, log_file, no_cache, overrides):
+@click.option("--resume", is_flag=True,
+              help="Keep the crawl's state in DB.job/: a run stopped with SIGTERM or Ctrl-C is "
+                   "continued by the next --resume run (same seeds and options) instead of starting over.")
+def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, log_file, no_cache, overrides,
+          resume):
     """Crawl each seed's site into DB (re-running updates clinics in place).
 
     Exit status: 0 when the run finished and at least one site was crawled; 1 when no site could be
     crawled, the run failed or was stopped, another crawl of DB is running, or the input is bad.
     """
+    from crawler.job import CrawlJob, JobError
     from crawler.lock import CrawlLock, LockedError
 
     settings = {"CLINICVET_PROGRESS_INTERVAL": progress_interval}
@@ -87,19 +92,41 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
         raise click.ClickException(f"cannot lock {lock.path}: {e.strerror}") from None
     from crawler.run import run_crawl  # imports Scrapy: keep `clinicvet score` fast
 
+    job, resumed_from = CrawlJob(db), None
+    try:
+        if resume:
+            resumed_from = job.open({"seeds": [s.url for s in seed_list], "max_pages": max_pages,
+                                     "max_depth": max_depth, "rules": str(rules.resolve()) if rules else None})
+        elif job.stopped_run() is not None:
+            click.echo(f"Note: {job.dir}/ holds a stopped crawl; this run starts afresh and leaves it "
+                       f"(--resume continues it)", err=True)
+    except (JobError, OSError) as e:
+        lock.release()
+        raise click.ClickException(str(e)) from None
     log_file = log_file or Path(f"{db}.log")
-    click.echo(f"Crawling {len(seed_list)} site(s) into {db} (log: {log_file})", err=True)
+    resuming = f", resuming run {resumed_from}" if resumed_from is not None else ""
+    click.echo(f"Crawling {len(seed_list)} site(s) into {db}{resuming} (log: {log_file})", err=True)
     try:
         stats = run_crawl(str(seeds), str(db), max_pages, max_depth, str(rules) if rules else None,
-                          settings=settings, log_file=str(log_file), cache=not no_cache)
+                          settings=settings, log_file=str(log_file), cache=not no_cache,
+                          job_dir=str(job.dir) if resume else None, resumed_from=resumed_from)
+        if resume:
+            crawl_id, reason = stats.get("clinicvet/crawl_id"), stats.get("finish_reason")
+            if crawl_id is None and resumed_from is not None:
+                job.stopped(resumed_from)  # the resume did not start: the stopped run is still resumable
+            elif crawl_id is not None and reason == "finished":
+                job.finished()
+            elif crawl_id is not None and reason:  # closed, not forced: Scrapy saved queue and state
+                job.stopped(crawl_id)
     finally:
         lock.release()
     ok = stats.get("clinicvet/sites_ok", 0)
     if stats.get("clinicvet/crawl_id") is None:
         raise click.ClickException(f"the crawl did not start; see {log_file}")
     if stats.get("clinicvet/run_status") == "failed":
-        raise click.ClickException(f"the crawl stopped early ({stats.get('finish_reason')}); "
-                                   f"recorded as failed, see {log_file}")
+        then = "; the same command continues it" if resume and job.stopped_run() is not None else ""
+        raise click.ClickException(f"the crawl stopped early ({stats.get('finish_reason') or 'forced'}); "
+                                   f"recorded as failed, see {log_file}{then}")
     if not ok:
         raise click.ClickException(f"no site could be crawled ({len(seed_list)} tried)")
 

@@ -13,11 +13,13 @@ from spiders.clinic import ClinicSpider
 
 def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int | None = None,
               rules: str | None = None, settings: dict | None = None, log_file: str | None = None,
-              cache: bool = False) -> dict:
+              cache: bool = False, job_dir: str | None = None, resumed_from: int | None = None) -> dict:
     """Crawl the seeds into db; returns the crawl's stats.
 
     log_file: Scrapy's log at INFO goes there (appended) instead of WARNING on stderr.
     cache: HTTP cache in ``<db>.cache/`` (RFC 2616 policy: revalidated with ETag/Last-Modified).
+    job_dir: Scrapy's JOBDIR, so that a stopped crawl can be resumed (crawler/job.py);
+    resumed_from: the stopped run this one continues, recorded in its ``crawls`` row.
     """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     project = get_project_settings()
@@ -32,6 +34,8 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     if cache:
         project.set("HTTPCACHE_ENABLED", True)
         project.set("HTTPCACHE_DIR", str(Path(f"{db}.cache").resolve()))
+    if job_dir:
+        project.set("JOBDIR", str(job_dir))
     for key, value in (settings or {}).items():
         project.set(key, value)
     mark_stale_runs(db)
@@ -47,6 +51,8 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     stats = crawler.stats.get_stats() if crawler.stats else {}
     crawl_id = stats.get("clinicvet/crawl_id")
     reason = stats.get("finish_reason")
+    if crawl_id is not None and resumed_from is not None:
+        _set_status(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
     if crawl_id is not None and reason != "finished":
         # Stopped (Ctrl-C, SIGTERM) or broken: the clinics written so far are complete rows, but the
         # run is not a full crawl. Record it as failed, so a scheduler sees a failed run.

@@ -108,6 +108,16 @@ class Store:
             {"crawl_id": crawl_id, "clinic_id": clinic_id, **dict(zip(cols, values)), "recorded_at": now()},
             pk=("crawl_id", "clinic_id"))
 
+    def stored_pages(self, urls: list[str]) -> dict[str, dict]:
+        """Stored pages by URL (status, title, text, fetched_at): what a resumed crawl replays."""
+        cols, rows = ("url", "status", "title", "text", "fetched_at"), {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            cursor = self.db.execute(f"select {', '.join(cols)} from pages where url in ({marks})", chunk)
+            rows.update((row[0], dict(zip(cols, row))) for row in cursor)
+        return rows
+
     def pages_of(self, clinic_id: int, crawl_id: int | None):
         """(url, text, depth) of the clinic's successfully fetched pages from that crawl."""
         return self.db.execute(
@@ -148,7 +158,7 @@ TABLES = {
     "crawls": ({
         "id": int, "kind": str, "started_at": str, "finished_at": str, "status": str, "seeds": str,
         "sites": int, "sites_ok": int, "sites_failed": int, "pages": int, "errors": int,
-        "max_pages": int, "rules": str, "stats": str,
+        "max_pages": int, "rules": str, "stats": str, "resumed_from": int,
     }, "id", [], [], []),
     "clinics": (CLINIC_COLUMNS, "id", [("last_crawl_id", "crawls", "id")],
                 [["state"], ["tier"], ["score"], ["screening"], ["certified_staff"]], []),

@@ -6,6 +6,12 @@
 Stays on the seed's host (and the host its home page redirects to), obeys robots.txt (Scrapy's
 middleware), follows links no deeper than CLINICVET_MAX_DEPTH and fetches at most
 CLINICVET_MAX_PAGES pages per site. Extraction is crawler.extract, shared with the CLI.
+
+Resumable with Scrapy's JOBDIR (`clinicvet crawl --resume`, or `-s JOBDIR=DIR`): the per-site state
+(seen URLs, budgets, trap counters, the pages already fetched) lives in ``spider.state``, which
+Scrapy saves in JOBDIR when a crawl is stopped and loads when it is resumed. A resumed crawl first
+replays what its stopped run fetched as items (page text from the database, page facts from the
+state), so the pipelines score and store every clinic whole; those pages are not fetched again.
 """
 
 import re
@@ -22,14 +28,15 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
 from scrapy.http import TextResponse
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.extract import extract_page, text_to_page
 from crawler.items import FetchErrorItem, PageItem
 from crawler.middlewares import PrivateAddressRefused
-from crawler.pdf import PdfError, is_pdf, pdf_text
+from crawler.pdf import PdfError, is_pdf
+from crawler.resources import data_file
 from crawler.seeds import Seed, read_seeds, site_key
-from crawler.storage import now
+from crawler.storage import Store, now
+from crawler.workers import Workers, extract_html, extract_pdf
 
-PRIORITY_FILE = Path(__file__).resolve().parent.parent / "crawler" / "link_priority.yml"
+PRIORITY_FILE = data_file("crawler", "link_priority.yml")
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_[ce]id|_ga|ref|hsa_\w+)$", re.I)
 
 
@@ -42,6 +49,9 @@ class Site:
     fetched: int = 0
     failed: int = 0
     patterns: Counter = field(default_factory=Counter)  # crawl-trap defence: URLs per pattern
+    # With JOBDIR only: what was yielded, replayed on resume. Pages as {"url", "depth", "facts"}
+    # (their text is in the database), fetch errors as {"url", "error", "fetched_at"}.
+    done: list[dict] = field(default_factory=list)
 
 
 class LinkRanker:
@@ -136,7 +146,7 @@ class ClinicSpider(scrapy.Spider):
             self.seed_list += [Seed(u.strip(), "") for u in urls.split(",") if u.strip()]
         self._max_pages = max_pages
         self._max_depth = max_depth
-        self.sites: dict[str, Site] = {}
+        self.state = {}  # with JOBDIR, Scrapy's SpiderState swaps in the saved state on spider_opened
         self.ranker = LinkRanker()
 
     @classmethod
@@ -148,7 +158,14 @@ class ClinicSpider(scrapy.Spider):
         spider.trap_caps = {"query": s.getint("CLINICVET_TRAP_MAX_QUERY", 3),
                             "pattern": s.getint("CLINICVET_TRAP_MAX_PATTERN", 5),
                             "calendar": s.getint("CLINICVET_TRAP_MAX_CALENDAR", 3)}
+        spider.workers = Workers.for_crawler(crawler)
+        spider.resumable = bool(s.get("JOBDIR"))
         return spider
+
+    @property
+    def sites(self) -> dict[str, Site]:
+        """Per-site crawl state by site key; in spider.state, so a stopped crawl keeps it (JOBDIR)."""
+        return self.state.setdefault("sites", {})
 
     # -- progress, read by crawler.progress -------------------------------------------------------
     def progress(self) -> dict:
@@ -160,14 +177,59 @@ class ClinicSpider(scrapy.Spider):
         }
 
     async def start(self):
+        if self.state.pop("finished", False):  # a JOBDIR reused after its crawl finished: start afresh
+            self.state.clear()
+        for item in self._replay():
+            yield item
         for seed in self.seed_list:
             key = site_key(seed.url)
-            if key in self.sites:
+            if key in self.sites:  # also: a resumed crawl's sites, whose requests JOBDIR kept
                 continue
             site = self.sites[key] = Site(seed, {site_key(seed.url)})
             request = self._request(site, key, canonical(seed.url), depth=0, priority=1000)
             if request:
                 yield request
+
+    def closed(self, reason):
+        if reason == "finished":
+            self.state["finished"] = True  # nothing left to resume (Scrapy saves the state after this)
+
+    def _replay(self):
+        """A resumed crawl: the pages and fetch errors its stopped run yielded, as items again
+        (no request), so the pipelines score and store each clinic from all its pages."""
+        sites = [(key, site) for key, site in self.sites.items() if site.done]
+        if not sites:
+            return
+        stats = self.crawler.stats
+        stats.set_value("clinicvet/resumed_sites", len(sites))
+        store = Store(self.settings.get("CLINICVET_DB"))
+        try:
+            for key, site in sites:
+                rows = store.stored_pages([d["url"] for d in site.done if "facts" in d])
+                for done in site.done:
+                    common = dict(site=key, seed_url=site.seed.url, seed_name=site.seed.name, url=done["url"])
+                    if "error" in done:
+                        stats.inc_value("clinicvet/resumed_errors")
+                        yield FetchErrorItem(**common, error=done["error"], fetched_at=done["fetched_at"])
+                    elif done["url"] in rows:
+                        row = rows[done["url"]]
+                        stats.inc_value("clinicvet/resumed_pages")
+                        yield PageItem(**common, status=row["status"], title=row["title"] or "",
+                                       text=row["text"] or "", fetched_at=row["fetched_at"],
+                                       depth=done["depth"], facts=done["facts"])
+                    else:  # gone from the database since the stop: the clinic is scored without it
+                        stats.inc_value("clinicvet/resumed_missing")
+        finally:
+            store.close()
+
+    def _done(self, site: Site, item) -> None:
+        """Remember a yielded item for a resume (only with JOBDIR: it costs memory per page)."""
+        if not self.resumable:
+            return
+        if isinstance(item, FetchErrorItem):
+            site.done.append({"url": item.url, "error": item.error, "fetched_at": item.fetched_at})
+        else:
+            site.done.append({"url": item.url, "depth": item.depth, "facts": item.facts})
 
     def _request(self, site: Site, key: str, url: str, depth: int, priority: int):
         if url in site.seen or len(site.seen) >= self.max_pages:
@@ -177,7 +239,7 @@ class ClinicSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
                               dont_filter=True, meta={"site": key, "page_depth": depth})
 
-    def parse(self, response):
+    async def parse(self, response):
         key = response.meta["site"]
         site = self.sites[key]
         site.pending -= 1
@@ -194,16 +256,19 @@ class ClinicSpider(scrapy.Spider):
                         url=response.url, status=response.status, fetched_at=now(), depth=depth)
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if response.status < 400 and is_pdf(response.body, ctype):
-            self._pdf(response, item)
+            await self._pdf(response, item)
         elif response.status < 400 and b"\x00" in response.body[:2048]:
             self.crawler.stats.inc_value("clinicvet/binary_responses")  # stored with its status, no text
         elif isinstance(response, TextResponse) and response.status < 400:
-            page = extract_page(self._text(response), response.url)
+            # Parsing is CPU work: a worker process does it while the reactor keeps downloading.
+            page = await self.workers.run(extract_html, self._text(response), response.url)
             item.title, item.text, item.facts = page.title, page.text, page.facts
             if depth < self.max_depth:
-                yield from self._follow(response, site, key, depth + 1)
+                for request in self._follow(response.url, page.links, site, key, depth + 1):
+                    yield request
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")
+        self._done(site, item)
         yield item
 
     def _text(self, response: TextResponse) -> str:
@@ -218,16 +283,15 @@ class ClinicSpider(scrapy.Spider):
                 return response.body.decode("cp1252", errors="replace")
         return text
 
-    def _pdf(self, response, item: PageItem) -> None:
+    async def _pdf(self, response, item: PageItem) -> None:
         """A PDF (intake or consent form, brochure): its text is scored as a page."""
         try:
-            title, text = pdf_text(response.body)
+            title, page = await self.workers.run(extract_pdf, response.body)
         except PdfError as e:
             self.crawler.stats.inc_value("clinicvet/pdf_errors")
             self.logger.info("unreadable PDF %s: %s", response.url, e)
             return
         self.crawler.stats.inc_value("clinicvet/pdf_pages")
-        page = text_to_page(text)
         item.title = title or urlsplit(response.url).path.rsplit("/", 1)[-1]
         item.text, item.facts = page.text, page.facts
 
@@ -243,19 +307,19 @@ class ClinicSpider(scrapy.Spider):
                 return True
         return False
 
-    def _follow(self, response: TextResponse, site: Site, key: str, depth: int):
+    def _follow(self, base_url: str, page_links: list[tuple[str, str]], site: Site, key: str, depth: int):
+        if len(site.seen) >= self.max_pages:
+            return  # the budget is spent: no link of this page can be scheduled
         links = {}
-        for a in response.css("a[href]"):
-            href = (a.attrib.get("href") or "").strip()
+        for href, anchor in page_links:
             if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
                 continue
-            url = canonical(urljoin(response.url, href))
+            url = canonical(urljoin(base_url, href))
             if not url.startswith(("http://", "https://")) or site_key(url) not in site.hosts:
                 continue
             is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
             if url in site.seen or (self.ranker.skipped(url) and not is_pdf_link):
                 continue
-            anchor = " ".join(a.css("::text").getall())
             calendar_penalty = 50 if trap_keys(url)[1] else 0  # real pages before calendar pages
             links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor) - calendar_penalty)
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
@@ -283,5 +347,7 @@ class ClinicSpider(scrapy.Spider):
             return
         site.failed += 1
         error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-        yield FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
-                             url=request.url, error=error, fetched_at=now())
+        item = FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
+                              url=request.url, error=error, fetched_at=now())
+        self._done(site, item)
+        yield item

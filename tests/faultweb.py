@@ -2,12 +2,13 @@
 loopback address (127.0.1.x), all on one shared port, served by stdlib threads.
 
     with FaultWeb() as web:
-        web.write_seeds(path)            # one seed per site in SITES (plus a host nothing listens on)
+        web.write_seeds(path)            # one seed per site in SITES, plus a host nothing listens on
+                                         # and a host name that does not resolve
         web.url("flaky") ...             # a site's home URL
         web.requests                     # (host, path?query) of every request served
 
 Faults: timeouts and slow-drip bodies, 5xx then success, 429 with Retry-After, redirect loops,
-cross-host redirects, connection refused, 10 MB+ pages (with and without Content-Length), PDF and
+cross-host redirects, connection refused, a host name that does not resolve, 10 MB+ pages (with and without Content-Length), PDF and
 binary responses, wrong or missing charsets, malformed HTML, crawl traps (endless calendar and
 query-string pages), robots.txt answering 500 or never answering, and a public-looking site whose
 links redirect into loopback (an "internal" host at 127.0.2.1), link-local metadata (169.254.169.254)
@@ -28,6 +29,9 @@ from urllib.parse import parse_qs, urlsplit
 SITE_NET = "127.0.1."
 INTERNAL_HOST = "127.0.2.1"  # stands for an operator's internal service: must never be requested
 REFUSED_HOST = "127.0.1.250"  # nothing listens here
+# A reserved name (RFC 2606) that never resolves: the resolver fails at once, with or without the
+# internet (tests/test_faults.py checks it does here).
+UNRESOLVABLE_URL = "http://no-such-clinic.invalid/"
 
 # site name -> last octet of its loopback address
 SITES = {
@@ -115,7 +119,7 @@ class FaultWeb:
 
     def seeds(self) -> list[tuple[str, str]]:
         rows = [(self.url(n), f"Fault {n}") for n in SITES if n not in NOT_SEEDS]
-        return rows + [(self.url("refused"), "Fault refused")]
+        return rows + [(self.url("refused"), "Fault refused"), (UNRESOLVABLE_URL, "Fault dnsfail")]
 
     def write_seeds(self, path: Path, names: list[str] | None = None) -> None:
         with open(path, "w", newline="", encoding="utf-8") as fh:

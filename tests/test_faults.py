@@ -5,6 +5,7 @@ One real crawl (a subprocess, small timeouts) of every fault site, then assertio
 """
 
 import json
+import socket
 import sqlite3
 import time
 
@@ -13,7 +14,7 @@ import pytest
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
 from spiders.clinic import trap_keys
-from tests.faultweb import INTAKE_PDF_LINES, NOT_SEEDS, SITES, FaultWeb, make_pdf
+from tests.faultweb import INTAKE_PDF_LINES, NOT_SEEDS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf
 from tests.helpers import run_cli
 
 FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
@@ -64,7 +65,7 @@ def test_crawl_finishes_with_every_clinic_recorded(crawl, web):
     assert elapsed < 60
     run = conn.execute("select * from crawls").fetchone()
     assert run["status"] == "finished" and run["finished_at"]
-    assert run["sites"] == len(SITES) - len(NOT_SEEDS) + 1
+    assert run["sites"] == len(SITES) - len(NOT_SEEDS) + 2  # and the refused and unresolvable hosts
     assert run["sites_ok"] + run["sites_failed"] == run["sites"]
     statuses = dict(conn.execute("select domain, status from clinics").fetchall())
     assert set(statuses.values()) == {"ok", "unreachable"}
@@ -138,6 +139,46 @@ def test_connection_refused(crawl, web):
     row = conn.execute("select * from clinics where domain = '127.0.1.250'").fetchone()
     assert row["status"] == "unreachable" and "refused" in row["last_error"].lower()
     assert stats(conn)["clinicvet/fault/connection_refused"] >= 1
+
+
+def test_unresolvable_host_name_is_resolved_locally_and_fast():
+    """What the DNS tests rely on: a .invalid name fails to resolve at once, even offline."""
+    started = time.monotonic()
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("no-such-clinic.invalid", 80)
+    assert time.monotonic() - started < 5
+
+
+def test_dns_failure(crawl):
+    """A seed whose host does not resolve: retried, recorded, the clinic unreachable; the run goes
+    on with the other clinics and exits 0 (test_crawl_finishes_with_every_clinic_recorded)."""
+    result, conn, _ = crawl
+    assert result.returncode == 0
+    row = conn.execute("select * from clinics where domain = 'no-such-clinic.invalid'").fetchone()
+    assert row["status"] == "unreachable" and "CannotResolveHostError" in row["last_error"]
+    assert row["last_crawl_id"] == conn.execute("select max(id) from crawls").fetchone()[0]
+    errors = conn.execute("select url, error from crawl_errors where clinic_id = ?", [row["id"]]).fetchall()
+    assert [tuple(e) for e in errors] == [(UNRESOLVABLE_URL, row["last_error"])]
+    s = stats(conn)
+    assert s["clinicvet/fault/dns"] == 1 and s["retry/reason_count/scrapy.exceptions.CannotResolveHostError"] >= 2
+    run = conn.execute("select * from crawls").fetchone()
+    assert run["sites_failed"] >= 1 and run["errors"] >= 1
+
+
+def test_only_unresolvable_seeds_exit_1(tmp_path):
+    seeds, db = tmp_path / "seeds.csv", tmp_path / "dns.db"
+    seeds.write_text(f"url,name\n{UNRESOLVABLE_URL},Nowhere Clinic\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("crawl", "--seeds", seeds, "--db", db, *FAST, timeout=60)
+    assert time.monotonic() - started < 30  # local resolution fails fast: no resolver timeouts
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == "Error: no site could be crawled (1 tried)"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select status, sites, sites_ok, sites_failed from crawls").fetchall() == [
+            ("finished", 1, 0, 1)]
+        assert conn.execute("select status from clinics").fetchall() == [("unreachable",)]
+        s = json.loads(conn.execute("select stats from crawls").fetchone()[0])
+    assert s["clinicvet/fault/dns"] == 1
 
 
 def test_pages_over_the_size_cap_are_dropped(crawl, web):

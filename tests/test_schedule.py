@@ -1,4 +1,4 @@
-"""Scheduled crawls: the lock, the log file, a crawl killed mid-run, the HTTP cache (304s)."""
+"""Scheduled crawls: the lock, the log file, a crawl killed mid-run, the HTTP cache (304s), resume."""
 
 import json
 import os
@@ -6,11 +6,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
 
+from crawler.job import CrawlJob
 from tests.helpers import ROOT, run_cli
+
+SLOW = ["--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=1", "--set", "CONCURRENT_REQUESTS=8"]
 
 
 def _copy_db(src, dst):
@@ -21,6 +25,37 @@ def _copy_db(src, dst):
 def _rows(db, sql):
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
+
+
+def _running(db):
+    """Ids of the database's running crawls; none yet while the crawl is still creating it."""
+    try:
+        return _rows(db, "select id from crawls where status = 'running'") if db.exists() else []
+    except sqlite3.OperationalError:  # the file exists, its tables not yet
+        return []
+
+
+def _stop_slow_crawl(web, args, sig, pages=10):
+    """Run `clinicvet ARGS` slowed down; once it has requested `pages` pages (not robots.txt) from
+    the demo web, send it `sig`. Returns (exit status, stderr)."""
+    start = len(web.requests)
+    # stderr to a file: after a SIGKILL, processes the crawl started may still hold a pipe open.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *map(str, args), *SLOW],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while sum(path != "/robots.txt" for _, path in web.requests[start:]) < pages:
+                assert time.monotonic() < deadline and proc.poll() is None, "the crawl never got going"
+                time.sleep(0.05)
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err.seek(0)
+        return proc.returncode, err.read()
 
 
 def test_log_file_next_to_the_database(demo_crawl):
@@ -83,7 +118,7 @@ def test_sigterm_is_recorded_as_failed(demo_crawl, tmp_path):
          "--progress-interval", "0", "--set", "AUTOTHROTTLE_ENABLED=False", "--set", "DOWNLOAD_DELAY=1"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (db.exists() and _rows(db, "select id from crawls where status = 'running'")):
+    while time.monotonic() < deadline and not _running(db):
         time.sleep(0.2)
     time.sleep(1)
     proc.send_signal(signal.SIGTERM)
@@ -113,3 +148,74 @@ def test_recrawl_revalidates_from_the_cache(demo_crawl, tmp_path):
     result = run_cli("crawl", "--seeds", one, "--db", nocache, "--no-cache", "--progress-interval", "0", timeout=60)
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "nocache.db.cache").exists()
+
+
+def test_stopped_crawl_resumes_without_refetching(demo_crawl, tmp_path):
+    """--resume: a crawl stopped by SIGTERM keeps its state in DB.job/ and the next --resume run
+    continues it. Pages the stopped run fetched are not requested again, the per-site budgets hold
+    across the stop, and the database ends as an uninterrupted crawl leaves it."""
+    web, seeds = demo_crawl.web, demo_crawl.seeds
+    budget = ["--max-pages", "4"]  # most demo sites have more pages
+    whole = tmp_path / "whole.db"
+    result = run_cli("crawl", "--seeds", seeds, "--db", whole, *budget, "--progress-interval", "0", timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    db = tmp_path / "resume.db"
+    base = ["crawl", "--seeds", str(seeds), "--db", str(db), "--resume", "--progress-interval", "0"]
+    command = [*base, *budget]
+    code, err = _stop_slow_crawl(web, command, signal.SIGTERM)
+    assert code == 1, err
+    assert err.strip().splitlines()[-1].endswith(f"recorded as failed, see {db}.log; the same command continues it")
+    assert _rows(db, "select id, status from crawls") == [(1, "failed")]
+    stored_first = {url for (url,) in _rows(db, "select url from pages")}
+    expected = {url for (url,) in _rows(whole, "select url from pages")}
+    assert stored_first and stored_first < expected  # stopped part-way
+    assert CrawlJob(db).stopped_run() == 1
+
+    # Other seeds or options do not resume this crawl (and leave it resumable).
+    other = run_cli(*base, "--max-pages", "5", timeout=60)
+    assert other.returncode == 1
+    assert "holds a stopped crawl (run 1) with other max_pages" in other.stderr
+    assert CrawlJob(db).stopped_run() == 1
+
+    start = len(web.requests)
+    result = run_cli(*command, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "resuming run 1" in result.stderr
+    requested = {f"http://{host}:{web.port}{path}" for host, path in web.requests[start:]}
+    assert requested - {u for u in requested if u.endswith("/robots.txt")}  # the rest was fetched now
+    assert not stored_first & requested  # ... and nothing the stopped run had fetched
+
+    # The resumed run is a new row covering the whole crawl; the stopped run stays failed.
+    assert _rows(db, "select id, status, resumed_from from crawls") == [(1, "failed", None), (2, "finished", 1)]
+    assert {url for (url,) in _rows(db, "select url from pages")} == expected
+    assert _rows(db, "select distinct crawl_id from pages") == [(2,)]
+    assert _rows(db, "select pages, sites, sites_ok from crawls where id = 2") == _rows(
+        whole, "select pages, sites, sites_ok from crawls")
+    facts = ("domain, name, phone, city, state, score, tier, screening, certified_staff, medical_monitoring, "
+             "individualized_plan, risk_disclosure, provider_coordination, overclaiming, no_screening_claim, "
+             "false_fda_claim, claims_nonaddictive, services, conditions, pages_crawled, words, status")
+    assert _rows(db, f"select {facts} from clinics order by domain") == _rows(
+        whole, f"select {facts} from clinics order by domain")
+    assert _rows(db, "select count(*) from evidence") == _rows(whole, "select count(*) from evidence")
+    stats = json.loads(_rows(db, "select stats from crawls where id = 2")[0][0])
+    assert stats["clinicvet/resumed_pages"] == len(stored_first)
+    assert not (tmp_path / "resume.db.job").exists()  # finished: the next run starts afresh
+
+
+def test_a_killed_resume_is_not_resumed(demo_crawl, tmp_path):
+    """A resumed run that is killed (SIGKILL, power loss) leaves a half-consumed queue and stale
+    state behind: the next --resume run starts afresh instead of continuing from them."""
+    db = tmp_path / "killed.db"
+    command = ["crawl", "--seeds", demo_crawl.seeds, "--db", db, "--resume", "--progress-interval", "0"]
+    assert _stop_slow_crawl(demo_crawl.web, command, signal.SIGTERM, pages=5)[0] == 1
+    assert CrawlJob(db).stopped_run() == 1
+    assert _stop_slow_crawl(demo_crawl.web, command, signal.SIGKILL, pages=5)[0] == -signal.SIGKILL
+    assert CrawlJob(db).stopped_run() is None
+    result = run_cli(*command, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "resuming" not in result.stderr
+    assert _rows(db, "select id, status from crawls") == [(1, "failed"), (2, "failed"), (3, "finished")]
+    assert _rows(db, "select resumed_from from crawls where id = 3") == [(None,)]
+    assert _rows(db, "select count(*), sum(status = 'ok') from clinics") == [(23, 23)]
+    assert not (tmp_path / "killed.db.job").exists()
