@@ -30,3 +30,14 @@ class FetchErrorItem:
     url: str
     error: str
     fetched_at: str = ""
+
+
+@dataclass
+class SiteDoneItem:
+    """A site has no request left: the store can finish its clinic once it has `items` items
+    (pages and fetch errors) of it, and forget its pages' signals (memory stays flat with N)."""
+
+    site: str
+    seed_url: str
+    seed_name: str
+    items: int

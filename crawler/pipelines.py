@@ -2,8 +2,9 @@
 
     ScorePipeline (300)  page text -> scoring.scan_page() signals (pure library call, in a
                          worker process: crawler/workers.py)
-    StorePipeline (900)  pages in batches -> SQLite; at the end, each clinic's facts, flags,
-                         score and evidence in one transaction per clinic
+    StorePipeline (900)  pages in batches -> SQLite; each clinic's facts, flags, score and
+                         evidence in one transaction per clinic, as soon as its site is done
+                         (SiteDoneItem) and its pages are written, so memory stays flat with N
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
-from crawler.items import FetchErrorItem, PageItem
+from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.seeds import site_key
 from crawler.storage import Store, dumps, now
 from crawler.workers import Workers, score_text
@@ -36,7 +37,7 @@ class ScorePipeline:
 
 @dataclass
 class SiteState:
-    """What the store keeps about one clinic until the crawl ends: small, no page text."""
+    """What the store keeps about one clinic until its site is done: small, no page text."""
 
     seed_url: str
     seed_name: str
@@ -45,6 +46,8 @@ class SiteState:
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
     staff: dict[str, dict] = field(default_factory=dict)  # by name: the first page naming them
+    received: int = 0  # pages and fetch errors stored
+    expected: int | None = None  # how many the spider yielded, once it says the site is done
 
 
 class StorePipeline:
@@ -58,6 +61,9 @@ class StorePipeline:
         self.errors: list[dict] = []
         self.sites: dict[str, SiteState] = {}
         self.ids: dict[str, int] = {}
+        self.ready: list[str] = []  # sites done, written after the pages buffered with them
+        self.finished: set[str] = set()
+        self.ok = self.failed = 0
         self.crawl_id = 0
 
     @classmethod
@@ -77,10 +83,19 @@ class StorePipeline:
     def process_item(self, item):
         a = ItemAdapter(item)
         key = a["site"]
+        if key in self.finished:  # a late item after the site was written (not expected): count it only
+            self.crawler.stats.inc_value("clinicvet/late_items")
+            return item
         state = self.sites.get(key)
         if state is None:
             state = self.sites[key] = SiteState(a["seed_url"], a["seed_name"])
             self.ids[key] = self.store.clinic_id(key, a["seed_url"])
+        if isinstance(item, SiteDoneItem):
+            state.expected = item.items
+            self._maybe_done(key, state)
+            return item
+        state.received += 1
+        self._maybe_done(key, state)
         if isinstance(item, FetchErrorItem):
             state.errors.append(item.error)
             self.errors.append({"crawl_id": self.crawl_id, "clinic_id": self.ids[key],
@@ -107,37 +122,53 @@ class StorePipeline:
         self.crawler.stats.inc_value("clinicvet/pages_stored")
         return item
 
+    def _maybe_done(self, key: str, state: SiteState) -> None:
+        """Once the spider said the site is done and all its items are here, queue the clinic."""
+        if state.expected is not None and state.received >= state.expected and key not in self.finished:
+            self.finished.add(key)
+            self.ready.append(key)
+
     def _flush(self):
         self.store.write_pages(self.pages)
         self.store.write_errors(self.errors)
         self.pages, self.errors = [], []
+        for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
+            self._write_clinic(key, self.sites.pop(key))
+        self.ready = []
+
+    def _write_clinic(self, key: str, state: SiteState) -> None:
+        if not state.pages_ok and not state.errors and not state.received:
+            state.errors.append("no page could be fetched")  # e.g. every request refused by robots.txt
+        fields = merge_facts(state.facts, state.seed_name, key)
+        fields.update(last_crawled=now(), last_crawl_id=self.crawl_id, website=state.seed_url)
+        if state.pages_ok:
+            self.ok += 1
+            fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
+            # Home page first, then by URL: evidence does not depend on download order.
+            ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
+            self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules),
+                                    list(state.staff.values()), run_id=self.crawl_id)
+        else:
+            self.failed += 1
+            # Keep the last good data: only status, error and crawl time change.
+            fields = {k: v for k, v in fields.items() if k in ("last_crawled", "last_crawl_id")}
+            fields.update(status="unreachable", last_error=(state.errors or ["no response"])[-1])
+            self.store.write_clinic(self.ids[key], fields, None, run_id=self.crawl_id)
 
     def close_spider(self):
         spider = self.crawler.spider
         self._flush()
-        # Seeds that produced no item at all (e.g. every request refused by robots.txt).
+        # Seeds that produced no item at all (e.g. every request refused by robots.txt), and sites
+        # the spider never called done (a stopped crawl, a callback that failed).
         for seed in getattr(spider, "seed_list", []):
             key = site_key(seed.url)
-            if key not in self.sites:
+            if key not in self.sites and key not in self.finished:
                 self.sites[key] = SiteState(seed.url, seed.name, errors=["no page could be fetched"])
                 self.ids[key] = self.store.clinic_id(key, seed.url)
-        ok = failed = 0
-        for key, state in self.sites.items():
-            fields = merge_facts(state.facts, state.seed_name, key)
-            fields.update(last_crawled=now(), last_crawl_id=self.crawl_id, website=state.seed_url)
-            if state.pages_ok:
-                ok += 1
-                fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
-                # Home page first, then by URL: evidence does not depend on download order.
-                ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
-                self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules),
-                                        list(state.staff.values()), run_id=self.crawl_id)
-            else:
-                failed += 1
-                # Keep the last good data: only status, error and crawl time change.
-                fields = {k: v for k, v in fields.items() if k in ("last_crawled", "last_crawl_id")}
-                fields.update(status="unreachable", last_error=(state.errors or ["no response"])[-1])
-                self.store.write_clinic(self.ids[key], fields, None, run_id=self.crawl_id)
+        for key, state in list(self.sites.items()):
+            self._write_clinic(key, state)
+        self.sites.clear()
+        ok, failed = self.ok, self.failed
         stats = self.crawler.stats
         stats.set_value("clinicvet/sites_ok", ok)
         stats.set_value("clinicvet/sites_failed", failed)

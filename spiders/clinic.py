@@ -26,9 +26,11 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
                                ResponseDataLossError)
 from scrapy.http import TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.items import FetchErrorItem, PageItem
+from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.middlewares import PrivateAddressRefused
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
@@ -45,7 +47,8 @@ class Site:
     seed: Seed
     hosts: set[str]
     seen: set[str] = field(default_factory=set)  # URLs scheduled (the budget counts these)
-    pending: int = 0
+    pending: int = 0  # requests whose callback has not finished yet
+    items: int = 0  # pages and fetch errors yielded, told to the store when the site is done
     fetched: int = 0
     failed: int = 0
     patterns: Counter = field(default_factory=Counter)  # crawl-trap defence: URLs per pattern
@@ -135,6 +138,7 @@ def canonical(url: str) -> str:
 
 class ClinicSpider(scrapy.Spider):
     name = "clinic"
+    SITEMAP_CHILDREN = 3  # sitemaps of a sitemap index read (page and post sitemaps come first)
 
     def __init__(self, seeds: str | None = None, urls: str | None = None,
                  max_pages: int | str | None = None, max_depth: int | str | None = None, **kwargs):
@@ -159,6 +163,7 @@ class ClinicSpider(scrapy.Spider):
                             "pattern": s.getint("CLINICVET_TRAP_MAX_PATTERN", 5),
                             "calendar": s.getint("CLINICVET_TRAP_MAX_CALENDAR", 3)}
         spider.workers = Workers.for_crawler(crawler)
+        spider.sitemaps = s.getbool("CLINICVET_SITEMAPS", True)
         spider.resumable = bool(s.get("JOBDIR"))
         return spider
 
@@ -188,7 +193,54 @@ class ClinicSpider(scrapy.Spider):
             site = self.sites[key] = Site(seed, {site_key(seed.url)})
             request = self._request(site, key, canonical(seed.url), depth=0, priority=1000)
             if request:
+                # Both counted in site.pending before either is yielded: the home page's callback
+                # may run before this generator resumes, and must not find the site done.
+                sitemap = self._sitemap_request(site, key, urljoin(seed.url, "/sitemap.xml"), 0) if self.sitemaps else None
                 yield request
+                if sitemap:
+                    yield sitemap
+
+    # -- sitemaps: pages the menus do not link (JavaScript menus, orphaned FAQ or team pages) --------
+    def _sitemap_request(self, site: Site, key: str, url: str, depth: int):
+        site.pending += 1
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed, priority=900,
+                              dont_filter=True, meta={"site": key, "sitemap_depth": depth})
+
+    def parse_sitemap(self, response):
+        """/sitemap.xml (or a sitemap index, one level): the pages whose URL names something the
+        rubric needs (team, about, FAQ, process, pricing…) join the crawl, within the page budget.
+        Other sitemap URLs are left to link-following, so a blog of 500 posts cannot spend it."""
+        key = response.meta["site"]
+        site = self.sites[key]
+        yield from self._sitemap_links(response, site, key)
+        yield from self._settle(site, key)
+
+    def _sitemap_links(self, response, site: Site, key: str):
+        body = response.body
+        if response.status >= 400 or not body:
+            return
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, ValueError):
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # not XML at all (an HTML 404 page answered 200)
+            return
+        if sitemap.type == "sitemapindex" and response.meta["sitemap_depth"] == 0:
+            children = [canonical(e["loc"]) for e in sitemap if e.get("loc")]
+            for url in [u for u in children if site_key(u) in site.hosts][:self.SITEMAP_CHILDREN]:
+                yield self._sitemap_request(site, key, url, depth=1)
+        elif sitemap.type == "urlset":
+            wanted = [(e["loc"].strip(), "") for e in sitemap if e.get("loc")]
+            wanted = [(u, a) for u, a in wanted if self.ranker.priority(u) > self.ranker.default]
+            self.crawler.stats.inc_value("clinicvet/sitemap_urls", len(wanted))
+            yield from self._follow(response.url, wanted, site, key, depth=1)
+
+    def sitemap_failed(self, failure):
+        key = failure.request.meta["site"]  # no sitemap: the links suffice
+        yield from self._settle(self.sites[key], key)
 
     def closed(self, reason):
         if reason == "finished":
@@ -242,12 +294,13 @@ class ClinicSpider(scrapy.Spider):
     async def parse(self, response):
         key = response.meta["site"]
         site = self.sites[key]
-        site.pending -= 1
         depth = response.meta["page_depth"]
         if depth == 0:
             site.hosts.add(site_key(response.url))  # the home page may redirect to www. or a new domain
         if site_key(response.url) not in site.hosts:
             self.crawler.stats.inc_value("clinicvet/offsite_redirect")
+            for done in self._settle(site, key):
+                yield done
             return
         site.fetched += 1
         if response.status >= 400:
@@ -269,7 +322,19 @@ class ClinicSpider(scrapy.Spider):
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")
         self._done(site, item)
+        site.items += 1
         yield item
+        for done in self._settle(site, key):
+            yield done
+
+    def _settle(self, site: Site, key: str):
+        """One request of the site finished (after its follow-ups were scheduled): when it was the
+        last, tell the store the site is done and drop what the budget no longer needs."""
+        site.pending -= 1
+        if site.pending == 0:
+            site.seen.clear()
+            site.patterns.clear()
+            yield SiteDoneItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name, items=site.items)
 
     def _text(self, response: TextResponse) -> str:
         """The page's text; a page declared UTF-8 whose bytes are not (a common misconfiguration:
@@ -339,15 +404,16 @@ class ClinicSpider(scrapy.Spider):
         request = failure.request
         key = request.meta["site"]
         site = self.sites[key]
-        site.pending -= 1
         kind = fault_kind(failure)
         self.crawler.stats.inc_value(f"clinicvet/fault/{kind}")
         if kind in ("robots", "ignored"):
             self.crawler.stats.inc_value("clinicvet/ignored")  # robots.txt, mostly
-            return
-        site.failed += 1
-        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-        item = FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
-                              url=request.url, error=error, fetched_at=now())
-        self._done(site, item)
-        yield item
+        else:
+            site.failed += 1
+            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+            item = FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
+                                  url=request.url, error=error, fetched_at=now())
+            self._done(site, item)
+            site.items += 1
+            yield item
+        yield from self._settle(site, key)

@@ -71,6 +71,15 @@ def test_robots_txt_is_obeyed_and_links_stay_on_site(demo_crawl):
         assert not any(parts.path.startswith(d) for d in disallowed[host]), page["url"]
 
 
+def test_pages_only_the_sitemap_lists_are_crawled(demo_crawl):
+    # cedar-grove's /new-patients/ is linked from no page; its sitemap.xml lists it.
+    cedar = next(s for s in demo_crawl.web.sites if s["key"] == "cedar-grove")
+    urls = {r["url"] for r in rows(demo_crawl.db, "select url from pages")}
+    assert cedar["url"] + "new-patients/" in urls
+    assert (cedar["host"], "/sitemap.xml") in demo_crawl.web.requests
+    assert not any(u.endswith("sitemap.xml") for u in urls)  # read for links, not stored as a page
+
+
 def test_schema_is_the_documented_contract(demo_crawl):
     db = sqlite_utils.Database(demo_crawl.db)
     clinic_cols = set(db["clinics"].columns_dict)

@@ -136,6 +136,11 @@ def _render_site(env: Environment, site: dict, host: str, root: Path) -> dict:
         _write(root, _page_file(path), html.encode(encoding))
         header = f"; charset={encoding}" if declared_in in ("header", "both") else ""
         routes[path] = {"file": _page_file(path), "content_type": "text/html" + header}
+    if site.get("sitemap"):  # every page, linked or not, as a CMS's sitemap plugin lists them
+        entries = "".join(f"  <url><loc>{site_url}{path.lstrip('/')}</loc></url>\n" for path in site["pages"])
+        xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
+        _write(root, "sitemap.xml", xml.encode("utf-8"))
+        routes["/sitemap.xml"] = {"file": "sitemap.xml", "content_type": "application/xml"}
     _write(root, "robots.txt", site.get("robots", DEFAULT_ROBOTS).encode("ascii"))
     return {
         "root": root.name,
