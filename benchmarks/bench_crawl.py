@@ -32,6 +32,8 @@ PROFILE = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "DNS_RESOLVER": "benchmarks.resolver.BenchResolver",
     "LOG_LEVEL": "INFO", "TELNETCONSOLE_ENABLED": "0", "RETRY_ENABLED": "0",
     "CLINICVET_PROGRESS_INTERVAL": "0", "ROBOTSTXT_OBEY": "1",
+    # The bare spider fetches what links reach; so does clinicvet here (no /sitemap.xml requests).
+    "CLINICVET_SITEMAPS": "0",
 }
 
 
