@@ -50,6 +50,8 @@ CLINICVET_MAX_PAGES = 40
 CLINICVET_MAX_DEPTH = 3
 # Also read each site's /sitemap.xml (or its index) for the pages the rubric needs (spiders/clinic.py).
 CLINICVET_SITEMAPS = True
+# Sites crawled at once; the next seed starts when one is done (memory flat in the number of seeds).
+CLINICVET_OPEN_SITES = 200
 # Crawl traps (endless calendars, query-string variants): URLs per site allowed for one path's
 # query variants, one path pattern (digits as N, same parameter names), and calendar-like pages.
 CLINICVET_TRAP_MAX_QUERY = 3

@@ -26,8 +26,10 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
                                ResponseDataLossError)
 from scrapy.http import TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.task import deferLater
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
@@ -164,6 +166,8 @@ class ClinicSpider(scrapy.Spider):
                             "calendar": s.getint("CLINICVET_TRAP_MAX_CALENDAR", 3)}
         spider.workers = Workers.for_crawler(crawler)
         spider.sitemaps = s.getbool("CLINICVET_SITEMAPS", True)
+        spider.max_open_sites = max(1, s.getint("CLINICVET_OPEN_SITES", 200))
+        spider.open_sites = 0
         spider.resumable = bool(s.get("JOBDIR"))
         return spider
 
@@ -190,7 +194,9 @@ class ClinicSpider(scrapy.Spider):
             key = site_key(seed.url)
             if key in self.sites:  # also: a resumed crawl's sites, whose requests JOBDIR kept
                 continue
+            await self._room_for_a_site()
             site = self.sites[key] = Site(seed, {site_key(seed.url)})
+            self.open_sites += 1
             request = self._request(site, key, canonical(seed.url), depth=0, priority=1000)
             if request:
                 # Both counted in site.pending before either is yielded: the home page's callback
@@ -241,6 +247,18 @@ class ClinicSpider(scrapy.Spider):
     def sitemap_failed(self, failure):
         key = failure.request.meta["site"]  # no sitemap: the links suffice
         yield from self._settle(self.sites[key], key)
+
+    async def _room_for_a_site(self) -> None:
+        """At most CLINICVET_OPEN_SITES sites are crawled at once; the next seed starts when one is
+        done. The scheduler and the per-site state then stay the same size at 100 or 10,000 seeds,
+        and so does Scrapy's per-request cost of choosing a download slot. A site whose callback
+        failed never reports done: when nothing is downloading or being parsed, go on anyway."""
+        from twisted.internet import reactor  # the installed one: importing it early would install one
+
+        engine = self.crawler.engine
+        while self.open_sites >= self.max_open_sites and (
+                engine.downloader.active or (engine.scraper.slot and engine.scraper.slot.active)):
+            await maybe_deferred_to_future(deferLater(reactor, 0.05, lambda: None))
 
     def closed(self, reason):
         if reason == "finished":
@@ -332,6 +350,7 @@ class ClinicSpider(scrapy.Spider):
         last, tell the store the site is done and drop what the budget no longer needs."""
         site.pending -= 1
         if site.pending == 0:
+            self.open_sites -= 1
             site.seen.clear()
             site.patterns.clear()
             yield SiteDoneItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name, items=site.items)

@@ -1,6 +1,7 @@
-"""Helpers shared by the tests: run the CLI as a user would, find a free port."""
+"""Helpers shared by the tests: run the CLI as a user would, find a free port, read a database."""
 
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def rows(db, sql, params=()) -> list[dict]:
+    """The rows of a query on a database file, as dicts."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()

@@ -1,22 +1,12 @@
 """A real crawl of the demo web over loopback, checked against each site's ground truth."""
 
 import shutil
-import sqlite3
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from tests.helpers import run_cli
+from tests.helpers import rows, run_cli
 from scoring import FLAGS
-
-
-def rows(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def clinics_by_host(db):

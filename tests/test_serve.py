@@ -70,7 +70,9 @@ def test_facets_include_every_flag_and_array_facets(server):
 
 def test_clinic_page_and_rubric_page(server):
     base, name = server
-    html = httpx.get(f"{base}/{name}/clinics/1").text
+    # A scored clinic (ids follow the order sites finish, so id 1 may be the unreachable one).
+    [clinic] = httpx.get(f"{base}/{name}/clinics.json?status=ok&screening=1&_size=1&_shape=array").json()
+    html = httpx.get(f"{base}/{name}/clinics/{clinic['id']}").text
     assert 'class="clinic-card"' in html and "text as crawled" in html
     rubric = httpx.get(f"{base}/rubric")
     assert rubric.status_code == 200 and "no_screening_claim" in rubric.text

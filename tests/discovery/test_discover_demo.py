@@ -12,7 +12,7 @@ import pytest
 
 from crawler.discovery.cli import seeds_from_db
 from crawler.seeds import SeedError, site_key
-from tests.helpers import ROOT
+from tests.helpers import ROOT, rows
 
 
 def run_discover(*args, timeout=120) -> subprocess.CompletedProcess:
@@ -48,12 +48,7 @@ def discovered(demo_web, tmp_path_factory):
 
 
 def _rows(db, sql, *params):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
+    return rows(db, sql, params)
 
 
 def _truth(web):
