@@ -163,7 +163,7 @@ class StorePipeline:
         for seed in getattr(spider, "seed_list", []):
             key = site_key(seed.url)
             if key not in self.sites and key not in self.finished:
-                self.sites[key] = SiteState(seed.url, seed.name, errors=["no page could be fetched"])
+                self.sites[key] = SiteState(seed.url, seed.name)  # _write_clinic says why it is empty
                 self.ids[key] = self.store.clinic_id(key, seed.url)
         for key, state in list(self.sites.items()):
             self._write_clinic(key, state)

@@ -26,7 +26,6 @@ from crawler.pdf import pdf_text
 from scoring import load_rules, scan_page
 
 log = logging.getLogger(__name__)
-_RULES: dict = {}  # per process: rule file path -> loaded Rules (and its sentence cache)
 
 
 def default_workers() -> int:
@@ -45,10 +44,8 @@ def extract_pdf(body: bytes) -> tuple[str, ExtractedPage]:
 
 
 def score_text(text: str, url: str, rules_path: str | None) -> dict:
-    rules = _RULES.get(rules_path)
-    if rules is None:
-        rules = _RULES[rules_path] = load_rules(rules_path)
-    return scan_page(text, url, rules).to_dict()
+    # load_rules is cached per path: each worker compiles the rules (and keeps their sentence cache) once.
+    return scan_page(text, url, load_rules(rules_path)).to_dict()
 
 
 def _init_worker(crawl_pid: int) -> None:
@@ -63,9 +60,7 @@ def _exit_with(pid: int) -> None:
         time.sleep(1)
         try:
             os.kill(pid, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # the pid was reused by another user's process
+        except (ProcessLookupError, PermissionError):  # gone, or its pid reused by another user
             os._exit(0)
 
 

@@ -27,8 +27,6 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                ResponseDataLossError)
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 from twisted.internet.task import deferLater
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -37,6 +35,7 @@ from crawler.middlewares import PrivateAddressRefused
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
 from crawler.seeds import Seed, read_seeds, site_key
+from crawler.sitemaps import read_sitemap
 from crawler.storage import Store, now
 from crawler.workers import Workers, extract_html, extract_pdf
 
@@ -222,17 +221,10 @@ class ClinicSpider(scrapy.Spider):
         yield from self._settle(site, key)
 
     def _sitemap_links(self, response, site: Site, key: str):
-        body = response.body
-        if response.status >= 400 or not body:
+        if response.status >= 400 or not response.body:
             return
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, ValueError):
-                return
-        try:
-            sitemap = Sitemap(body)
-        except Exception:  # not XML at all (an HTML 404 page answered 200)
+        sitemap = read_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if sitemap is None:
             return
         if sitemap.type == "sitemapindex" and response.meta["sitemap_depth"] == 0:
             children = [canonical(e["loc"]) for e in sitemap if e.get("loc")]
@@ -292,8 +284,10 @@ class ClinicSpider(scrapy.Spider):
         finally:
             store.close()
 
-    def _done(self, site: Site, item) -> None:
-        """Remember a yielded item for a resume (only with JOBDIR: it costs memory per page)."""
+    def _yielded(self, site: Site, item) -> None:
+        """Count a page or fetch error of the site for the store, and remember it for a resume
+        (only with JOBDIR: it costs memory per page)."""
+        site.items += 1
         if not self.resumable:
             return
         if isinstance(item, FetchErrorItem):
@@ -339,8 +333,7 @@ class ClinicSpider(scrapy.Spider):
                     yield request
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")
-        self._done(site, item)
-        site.items += 1
+        self._yielded(site, item)
         yield item
         for done in self._settle(site, key):
             yield done
@@ -432,7 +425,6 @@ class ClinicSpider(scrapy.Spider):
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
             item = FetchErrorItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
                                   url=request.url, error=error, fetched_at=now())
-            self._done(site, item)
-            site.items += 1
+            self._yielded(site, item)
             yield item
         yield from self._settle(site, key)

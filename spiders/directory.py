@@ -21,14 +21,14 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.discovery.config import DirectoryConfig, Selector, load_configs
 from crawler.discovery.resolve import domain_key, host_of, normalize_phone, parse_address
 from crawler.discovery.store import listing_id
 from crawler.extract.jsonld import jsonld_nodes
 from crawler.seeds import Seed, read_seeds
+from crawler.sitemaps import read_sitemap
 from crawler.storage import now
 
 _WS = re.compile(r"\s+")
@@ -197,16 +197,8 @@ class DirectorySpider(scrapy.Spider):
                 if request:
                     yield request
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body)
-            except OSError:
-                self.crawler.stats.inc_value("clinicvet/discover/bad_sitemap")
-                return
-        try:
-            sitemap = Sitemap(body)
-        except Exception:  # lxml raises several kinds on a broken file
+        sitemap = read_sitemap(response.body)
+        if sitemap is None:
             self.crawler.stats.inc_value("clinicvet/discover/bad_sitemap")
             return
         follow = [re.compile(rx) for rx in cfg.sitemap.follow]
