@@ -66,7 +66,12 @@ async def handle(request: web.Request) -> web.Response:
         return web.Response(status=404)
     if path not in PAGES:
         return web.Response(status=404, text="not found")
-    return web.Response(body=page_html(site, path), content_type="text/html", charset="utf-8")
+    # Revalidation like a CMS behind a cache: an ETag, no freshness (max-age=0), 304 when it matches.
+    etag = f'"{hashlib.md5(f"{site}/{path}".encode()).hexdigest()[:16]}"'
+    headers = {"ETag": etag, "Cache-Control": "max-age=0"}
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=page_html(site, path), content_type="text/html", charset="utf-8", headers=headers)
 
 
 def app() -> web.Application:

@@ -18,6 +18,9 @@ class PageItem:
     depth: int = 0
     facts: dict = field(default_factory=dict)  # crawler.extract.page_facts()
     signals: dict = field(default_factory=dict)  # set by ScorePipeline: scoring.scan_page()
+    body_sha1: str = ""  # of the HTML body, for crawler.page_memo ("" for PDFs and replayed pages)
+    links: list = field(default_factory=list)  # (href, anchor) the page has, kept in the memo
+    reused: bool = False  # title, text, facts (and signals, if set) came from the memo unchanged
 
 
 @dataclass

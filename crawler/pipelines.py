@@ -13,6 +13,7 @@ from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
+from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
 from crawler.storage import Store, dumps, now
 from crawler.workers import Workers, score_text
@@ -30,7 +31,7 @@ class ScorePipeline:
         return cls(crawler.settings.get("CLINICVET_RULES"), Workers.for_crawler(crawler))
 
     async def process_item(self, item):
-        if isinstance(item, PageItem) and item.text:
+        if isinstance(item, PageItem) and item.text and not item.signals:  # signals: from the page memo
             item.signals = await self.workers.run(score_text, item.text, item.url, self.rules_path)
         return item
 
@@ -58,6 +59,9 @@ class StorePipeline:
         self.batch_size = settings.getint("CLINICVET_STORE_BATCH", 200)
         self.rules = load_rules(settings.get("CLINICVET_RULES"))
         self.pages: list[dict] = []
+        self.touched: list[dict] = []  # pages fetched again unchanged (crawler/page_memo.py)
+        self.memos: list[dict] = []
+        self.rules_version = rules_version(settings.get("CLINICVET_RULES"))
         self.errors: list[dict] = []
         self.sites: dict[str, SiteState] = {}
         self.ids: dict[str, int] = {}
@@ -68,7 +72,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        from scrapy import signals
+
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self):
         spider = self.crawler.spider
@@ -112,12 +120,16 @@ class StorePipeline:
             state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title))
             for member in item.facts.get("staff", []):
                 state.staff.setdefault(member["name"].lower(), {**member, "page_url": item.url})
-        self.pages.append({
-            "url": item.url, "clinic_id": self.ids[key], "status": item.status, "title": item.title,
-            "text": item.text, "words": words, "depth": item.depth, "fetched_at": item.fetched_at,
-            "crawl_id": self.crawl_id,
-        })
-        if len(self.pages) >= self.batch_size:
+        page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
+                "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}
+        if item.reused:  # same title and text as stored: leave them (and the full-text index) alone
+            self.touched.append(page)
+        else:
+            self.pages.append({**page, "title": item.title, "text": item.text})
+        if item.body_sha1 and not item.reused:  # new, changed or rescored: remember what it gave
+            self.memos.append(memo_row(item.url, item.body_sha1, item.facts, item.links, item.signals,
+                                       self.rules_version))
+        if len(self.pages) + len(self.touched) >= self.batch_size:
             self._flush()
         self.crawler.stats.inc_value("clinicvet/pages_stored")
         return item
@@ -130,8 +142,10 @@ class StorePipeline:
 
     def _flush(self):
         self.store.write_pages(self.pages)
+        self.store.touch_pages(self.touched)
+        self.store.write_memos(self.memos)
         self.store.write_errors(self.errors)
-        self.pages, self.errors = [], []
+        self.pages, self.touched, self.memos, self.errors = [], [], [], []
         for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
             self._write_clinic(key, self.sites.pop(key))
         self.ready = []
@@ -168,15 +182,24 @@ class StorePipeline:
         for key, state in list(self.sites.items()):
             self._write_clinic(key, state)
         self.sites.clear()
-        ok, failed = self.ok, self.failed
+        self.crawler.stats.set_value("clinicvet/sites_ok", self.ok)
+        self.crawler.stats.set_value("clinicvet/sites_failed", self.failed)
+
+    def spider_closed(self, reason: str):
+        """Record the run, once Scrapy says why it ended: only "finished" is a whole crawl. A run
+        stopped any other way (Ctrl-C, SIGTERM, a scrapyd cancel, CLOSESPIDER_* limits, a failed
+        start) is recorded as failed, however it was started."""
+        if not self.crawl_id:  # never opened
+            self.store.close()
+            return
         stats = self.crawler.stats
-        stats.set_value("clinicvet/sites_ok", ok)
-        stats.set_value("clinicvet/sites_failed", failed)
+        recorded = {k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}
         self.store.finish_crawl(
-            self.crawl_id, "finished", sites_ok=ok, sites_failed=failed,
+            self.crawl_id, "finished" if reason == "finished" else "failed",
+            sites_ok=self.ok, sites_failed=self.failed,
             pages=stats.get_value("clinicvet/pages_stored", 0),
             errors=stats.get_value("clinicvet/fetch_errors", 0),
-            stats=dumps({k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}),
+            stats=dumps({**recorded, "finish_reason": reason}),
         )
         self.store.close()
 

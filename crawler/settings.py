@@ -50,6 +50,9 @@ CLINICVET_MAX_PAGES = 40
 CLINICVET_MAX_DEPTH = 3
 # Also read each site's /sitemap.xml (or its index) for the pages the rubric needs (spiders/clinic.py).
 CLINICVET_SITEMAPS = True
+# Reuse what an unchanged page (same URL, same bytes: a 304 from the HTTP cache) gave last crawl
+# instead of parsing and scoring it again (crawler/page_memo.py).
+CLINICVET_PAGE_MEMO = True
 # Sites crawled at once; the next seed starts when one is done (memory flat in the number of seeds).
 CLINICVET_OPEN_SITES = 200
 # Crawl traps (endless calendars, query-string variants): URLs per site allowed for one path's
@@ -81,7 +84,7 @@ DOWNLOADER_MIDDLEWARES = {
 # costs a 304; the default policy would never revalidate.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "crawler.httpcache.CacheStorage"  # Scrapy's, without rewriting bodies on a 304
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 CLINICVET_DB = os.environ.get("CLINICVET_DB", "clinics.db")
 CLINICVET_STORE_BATCH = 200

@@ -6,6 +6,7 @@ crawl that dies leaves the previous data intact.
 """
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,18 @@ class Store:
         if rows:
             with self.db.atomic():
                 self.db["pages"].upsert_all(rows, pk="url")
+
+    def touch_pages(self, rows: list[dict]) -> None:
+        """Pages fetched again unchanged: their crawl, time and status, not their text (so the
+        full-text index, whose update trigger watches title and text only, is left alone)."""
+        if rows:
+            with self.db.atomic():
+                self.db["pages"].upsert_all(rows, pk="url")
+
+    def write_memos(self, rows: list[dict]) -> None:
+        if rows:
+            with self.db.atomic():
+                self.db["page_memo"].upsert_all(rows, pk="url")
 
     def write_errors(self, rows: list[dict]) -> None:
         if rows:
@@ -167,6 +180,11 @@ TABLES = {
         "words": int, "depth": int, "fetched_at": str, "crawl_id": int,
     }, "url", [("clinic_id", "clinics", "id"), ("crawl_id", "crawls", "id")], [["clinic_id"]],
         ["title", "text"]),
+    # crawler/page_memo.py: what each page's body gave last time (hidden in Datasette).
+    "page_memo": ({
+        "url": str, "body_sha1": str, "extract_version": str, "facts": bytes, "links": bytes,
+        "rules_version": str, "signals": bytes,
+    }, "url", [], [], []),
     "evidence": ({
         "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str,
     }, "id", [("clinic_id", "clinics", "id"), ("page_url", "pages", "url")],
@@ -228,6 +246,20 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for column, kind in columns.items():
                 if column not in table.columns_dict:
                     table.add_column(column, kind)
+        if fts:
+            _narrow_update_trigger(db, name, fts)
+
+
+def _narrow_update_trigger(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """sqlite-utils re-indexes a row on any update; only its indexed columns need it. A re-crawl
+    touches every unchanged page's crawl id and time, and would re-index all their text."""
+    row = db.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [f"{table}_au"]).fetchone()
+    if row and re.search(r"AFTER UPDATE ON", row[0], re.I):
+        cols = ", ".join(f'"{c}"' for c in columns)
+        sql = re.sub(r"AFTER UPDATE ON", f"AFTER UPDATE OF {cols} ON", row[0], count=1, flags=re.I)
+        with db.conn:
+            db.execute(f'DROP TRIGGER "{table}_au"')
+            db.execute(sql)
 
 
 def dumps(value) -> str:

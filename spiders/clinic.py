@@ -32,6 +32,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.middlewares import PrivateAddressRefused
+from crawler.page_memo import PageMemo, body_digest
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
 from crawler.seeds import Seed, read_seeds, site_key
@@ -168,6 +169,9 @@ class ClinicSpider(scrapy.Spider):
         spider.max_open_sites = max(1, s.getint("CLINICVET_OPEN_SITES", 200))
         spider.open_sites = 0
         spider.resumable = bool(s.get("JOBDIR"))
+        spider.memo = None
+        if s.getbool("CLINICVET_PAGE_MEMO", True):
+            spider.memo = PageMemo(s.get("CLINICVET_DB"), s.get("CLINICVET_RULES"))
         return spider
 
     @property
@@ -253,6 +257,8 @@ class ClinicSpider(scrapy.Spider):
             await maybe_deferred_to_future(deferLater(reactor, 0.05, lambda: None))
 
     def closed(self, reason):
+        if self.memo is not None:
+            self.memo.close()
         if reason == "finished":
             self.state["finished"] = True  # nothing left to resume (Scrapy saves the state after this)
 
@@ -325,11 +331,19 @@ class ClinicSpider(scrapy.Spider):
         elif response.status < 400 and b"\x00" in response.body[:2048]:
             self.crawler.stats.inc_value("clinicvet/binary_responses")  # stored with its status, no text
         elif isinstance(response, TextResponse) and response.status < 400:
-            # Parsing is CPU work: a worker process does it while the reactor keeps downloading.
-            page = await self.workers.run(extract_html, self._text(response), response.url)
-            item.title, item.text, item.facts = page.title, page.text, page.facts
+            item.body_sha1 = body_digest(response.body)
+            memo = self.memo.lookup(response.url, item.body_sha1) if self.memo else None
+            if memo:  # the same bytes as last crawl (a 304, mostly): what they gave then
+                self.crawler.stats.inc_value("clinicvet/memo_pages")
+                item.title, item.text, item.facts, item.links = memo["title"], memo["text"], memo["facts"], memo["links"]
+                item.signals = memo["signals"] or {}  # none when the rules changed: scored again
+                item.reused = bool(memo["signals"])
+            else:
+                # Parsing is CPU work: a worker process does it while the reactor keeps downloading.
+                page = await self.workers.run(extract_html, self._text(response), response.url)
+                item.title, item.text, item.facts, item.links = page.title, page.text, page.facts, page.links
             if depth < self.max_depth:
-                for request in self._follow(response.url, page.links, site, key, depth + 1):
+                for request in self._follow(response.url, item.links, site, key, depth + 1):
                     yield request
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")

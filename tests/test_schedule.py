@@ -139,9 +139,16 @@ def test_recrawl_revalidates_from_the_cache(demo_crawl, tmp_path):
     first, second = (json.loads(s) for (s,) in _rows(db, "select stats from crawls order by id"))
     assert second["clinicvet/wire_304"] >= 100
     assert first["clinicvet/wire_bytes"] >= 5 * second["clinicvet/wire_bytes"]
+    # Unchanged pages came from the page memo: not parsed or scored again, same results.
+    assert second["clinicvet/memo_pages"] >= 100 and "clinicvet/memo_pages" not in first
     flags = "domain, score, tier, screening, certified_staff, medical_monitoring, risk_disclosure"
     assert _rows(db, f"select {flags} from clinics order by domain") == _rows(
         demo_crawl.db, f"select {flags} from clinics order by domain")
+    evidence = "select c.domain, e.flag, e.page_url, e.snippet from evidence e join clinics c on c.id = e.clinic_id order by 1, 2, 3, 4"
+    assert _rows(db, evidence) == _rows(demo_crawl.db, evidence)
+    assert _rows(db, "select distinct crawl_id from pages where status < 400") == [(2,)]
+    assert _rows(db, "select count(*) from pages_fts where pages_fts match 'infusion'") == _rows(
+        demo_crawl.db, "select count(*) from pages_fts where pages_fts match 'infusion'")
     nocache = tmp_path / "nocache.db"
     one = tmp_path / "one.csv"
     one.write_text("\n".join(demo_crawl.seeds.read_text(encoding="utf-8").splitlines()[:2]) + "\n", encoding="utf-8")
@@ -221,3 +228,15 @@ def test_a_killed_resume_is_not_resumed(demo_crawl, tmp_path):
     assert _rows(db, "select resumed_from from crawls where id = 3") == [(None,)]
     assert _rows(db, "select count(*), sum(status = 'ok') from clinics") == [(23, 23)]
     assert not (tmp_path / "killed.db.job").exists()
+
+
+def test_a_run_stopped_outside_clinicvet_crawl_is_recorded_as_failed(demo_crawl, tmp_path):
+    """A plain `scrapy crawl` (or scrapyd) run that ends early is not a whole crawl, whoever stopped it."""
+    db = tmp_path / "plain.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "clinic", "-a", f"seeds={demo_crawl.seeds}",
+         "-s", f"CLINICVET_DB={db}", "-s", "CLOSESPIDER_PAGECOUNT=5", "-s", "LOG_LEVEL=ERROR"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (status, stats), = _rows(db, "select status, stats from crawls")
+    assert status == "failed" and json.loads(stats)["finish_reason"] == "closespider_pagecount"

@@ -45,6 +45,7 @@ def test_clinics_are_written_when_their_site_is_done_not_at_the_end(tmp_path):
                                       error="DNSLookupError: x", fetched_at=""))
     store.close_spider()
     assert clinics(db) == {"alder.example": "ok", "birch.example": "ok"}
+    store.spider_closed("shutdown")  # stopped, as by a scrapyd cancel: the run is not a whole crawl
     with sqlite3.connect(db) as conn:
         assert conn.execute("select screening from clinics where domain = 'alder.example'").fetchone() == (1,)
-        assert conn.execute("select sites_ok, sites_failed, pages from crawls").fetchone() == (2, 0, 4)
+        assert conn.execute("select status, sites_ok, sites_failed, pages from crawls").fetchone() == ("failed", 2, 0, 4)
