@@ -26,10 +26,12 @@ OPTIONAL_SPLITS = {  # validated with the same schema when the file exists
     "tune4": ("tune4", 200, 10, 10),
     "holdout2": ("holdout2", 150, 12, 12),  # evaluation only, never tuned on
     "holdout3": ("holdout3", 120, 10, 10),  # evaluation only, never tuned on
+    "tune5": ("tune5", 250, 25, 25),
+    "holdout4": ("holdout4", 150, 15, 15),  # evaluation only, never tuned on
 }
-EVAL_ONLY = ("holdout", "holdout2", "holdout3")  # splits the scorer must never be tuned on
+EVAL_ONLY = ("holdout", "holdout2", "holdout3", "holdout4")  # splits the scorer must never be tuned on
 MIN_EVAL_SHARE = 0.30  # the never-tuned part should stay at least this share of the corpus (reported, warned)
-EVAL_REQUIRED_WITH = {"tune4": ("holdout2",)}  # a tuning file that may only be used with these evaluation files
+EVAL_REQUIRED_WITH = {"tune4": ("holdout2",), "tune5": ("holdout4",)}  # a tuning file that may only be used with these evaluation files
 MIN_TOTAL = 300
 ALLOWED_KEYS = {"id", "url", "text", "html", "labels", "note"}
 
