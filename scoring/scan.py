@@ -13,10 +13,11 @@ from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Rules, load_rules
 from .text import Sentence, sentences
 
-# Where a negator's reach ends: punctuation, contrast words, or a comma opening a new clause ("…, we").
+# Where a negator's reach ends: punctuation, contrast words, or a comma opening a new clause ("…, we")
+# or the next item of a "no X, no Y" list (each "no" negates its own item, not the next one's).
 _CLAUSE_BREAK = re.compile(
     r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
-    r"|,\s*(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all)\b)", re.I)
+    r"|,\s*(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no)\b)", re.I)
 # Phrases with a negator that do not negate: "not only", "may or may not", "whether or not".
 _NOT_NEGATION = re.compile(r"\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b|\bwhether or not\b|\bif not\b", re.I)
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
@@ -141,6 +142,7 @@ def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
         before = before[breaks[-1].end():]
     before = _NOT_NEGATION.sub(" ", before)
     window = " ".join(before.split()[-rules.negation_window:])
+    # Negators inside the match count too ("are not medically evaluated" matches from "are").
     count = len(rules.negators.findall(window))
     if _AFTER_NEGATED.search(text[end:end + 60]):
         count += 1
