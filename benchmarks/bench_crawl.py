@@ -114,15 +114,9 @@ async def server_alone(base_port: int, sites: int, fetches: int) -> dict:
 def bench(sites: int, tmp: Path) -> list[dict]:
     import resource
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "synthweb.py"), "--port", str(port)])
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    from benchmarks.synthweb import served
+
+    with served() as port:
         rows = []
         alone = asyncio.run(server_alone(port, sites, min(sites * 10, 3000)))
         rows.append(row(sites, "server alone (aiohttp client)", alone["pages"], alone["bytes"], alone["wall"], None, None))
@@ -157,9 +151,6 @@ def bench(sites: int, tmp: Path) -> list[dict]:
         rows.append(row(sites, "report (clinics)", sites, 0, report["wall"], None, None))
         rows += datasette_timings(sites, db)
         return rows
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def datasette_timings(sites: int, db: Path) -> list[dict]:

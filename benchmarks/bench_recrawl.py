@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_crawl import PROFILE, free_port  # noqa: E402
+from benchmarks.bench_crawl import PROFILE  # noqa: E402
+from benchmarks.synthweb import served  # noqa: E402
 from crawler.demoweb import DemoWeb  # noqa: E402
 
 
@@ -76,22 +76,11 @@ def twice(label: str, seeds: Path, db: Path, settings: dict | None = None) -> di
 
 
 def synthetic(sites: int, tmp: Path) -> dict:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "synthweb.py"), "--port", str(port)])
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served() as port:
         seeds = tmp / "synth-seeds.csv"
         seeds.write_text("url,name\n" + "".join(f"http://site-{i:05d}.bench.test:{port}/,\n" for i in range(sites)))
         settings = {k: v for k, v in PROFILE.items() if k not in ("LOG_LEVEL", "CLINICVET_PROGRESS_INTERVAL")}
         return twice(f"synthetic web, {sites} sites, benchmark profile (delays off)", seeds, tmp / "synth.db", settings)
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def main() -> None:

@@ -10,8 +10,13 @@ aiohttp server on 127.0.0.1 answers for every site by its Host header; `resolver
 """
 
 import argparse
+import contextlib
 import hashlib
 import random
+import socket
+import subprocess
+import sys
+import time
 
 from aiohttp import web
 
@@ -78,6 +83,26 @@ def app() -> web.Application:
     application = web.Application()
     application.router.add_get("/{tail:.*}", handle)
     return application
+
+
+@contextlib.contextmanager
+def served():
+    """This server in a child process on a free loopback port, ready; yields the port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, __file__, "--port", str(port)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def main() -> None:
