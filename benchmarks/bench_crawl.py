@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthweb import free_port, served  # noqa: E402
 
 # The benchmark profile: delays off for both crawls, identical concurrency.
 PROFILE = {
@@ -35,12 +36,6 @@ PROFILE = {
     # The bare spider fetches what links reach; so does clinicvet here (no /sitemap.xml requests).
     "CLINICVET_SITEMAPS": "0",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
@@ -113,8 +108,6 @@ async def server_alone(base_port: int, sites: int, fetches: int) -> dict:
 
 def bench(sites: int, tmp: Path) -> list[dict]:
     import resource
-
-    from benchmarks.synthweb import served
 
     with served() as port:
         rows = []

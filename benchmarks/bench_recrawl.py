@@ -19,7 +19,6 @@ ratios. Targets: at least 5x fewer bytes and 2x less wall time on the second cra
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -38,11 +37,10 @@ from crawler.demoweb import DemoWeb  # noqa: E402
 
 def crawl(seeds: Path, db: Path, settings: dict | None = None) -> dict:
     overrides = [arg for k, v in (settings or {}).items() for arg in ("--set", f"{k}={v}")]
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds),
                              "--db", str(db), "--progress-interval", "0", *overrides],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+                            cwd=ROOT, capture_output=True, text=True, timeout=1800)
     wall = time.monotonic() - started
     if result.returncode != 0:
         sys.exit(f"crawl failed:\n{result.stderr}")

@@ -85,12 +85,16 @@ def app() -> web.Application:
     return application
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @contextlib.contextmanager
 def served():
     """This server in a child process on a free loopback port, ready; yields the port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, __file__, "--port", str(port)])
     try:
         for _ in range(100):

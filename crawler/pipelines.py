@@ -142,7 +142,7 @@ class StorePipeline:
 
     def _flush(self):
         self.store.write_pages(self.pages)
-        self.store.touch_pages(self.touched)
+        self.store.write_pages(self.touched)  # no title or text: the full-text index stays
         self.store.write_memos(self.memos)
         self.store.write_errors(self.errors)
         self.pages, self.touched, self.memos, self.errors = [], [], [], []

@@ -67,13 +67,9 @@ class Store:
         ).last_pk
 
     def write_pages(self, rows: list[dict]) -> None:
-        if rows:
-            with self.db.atomic():
-                self.db["pages"].upsert_all(rows, pk="url")
-
-    def touch_pages(self, rows: list[dict]) -> None:
-        """Pages fetched again unchanged: their crawl, time and status, not their text (so the
-        full-text index, whose update trigger watches title and text only, is left alone)."""
+        """Upsert pages by URL, setting only the columns the rows give: a page fetched again
+        unchanged comes without title and text, so the full-text index (whose update trigger
+        watches those two) is left alone."""
         if rows:
             with self.db.atomic():
                 self.db["pages"].upsert_all(rows, pk="url")

@@ -1,7 +1,6 @@
 """Scheduled crawls: the lock, the log file, a crawl killed mid-run, the HTTP cache (304s), resume."""
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess

@@ -63,7 +63,7 @@ def test_touching_a_page_does_not_reindex_its_text(tmp_path):
     store = Store(db)
     trigger = store.db.execute("select sql from sqlite_master where name = 'pages_au'").fetchone()[0]
     assert 'AFTER UPDATE OF "title", "text" ON' in trigger  # not on every update, as sqlite-utils makes it
-    store.touch_pages([{"url": URL, "fetched_at": "t2", "crawl_id": None}])
+    store.write_pages([{"url": URL, "fetched_at": "t2", "crawl_id": None}])
     assert store.db.execute("select fetched_at, title from pages").fetchone() == ("t2", "FAQ")
     assert store.db.execute("select count(*) from pages_fts where pages_fts match 'psychiatric'").fetchone() == (1,)
     store.write_pages([{"url": URL, "text": "Walk in today for an infusion."}])  # a changed page is
