@@ -19,12 +19,13 @@ guard works; the guard refuses them before any connection is attempted.
 from __future__ import annotations
 
 import csv
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from crawler.demoweb.server import bind_hosts
 
 SITE_NET = "127.0.1."
 INTERNAL_HOST = "127.0.2.1"  # stands for an operator's internal service: must never be requested
@@ -137,24 +138,14 @@ class FaultWeb:
     # -- lifecycle -----------------------------------------------------------------------------
     def __enter__(self) -> FaultWeb:
         hosts = {self.host(n): n for n in SITES} | {INTERNAL_HOST: "internal"}
-        for _ in range(20):
-            with socket.socket() as sock:
-                sock.bind((INTERNAL_HOST, 0))
-                port = sock.getsockname()[1]
-            try:
-                for host, name in hosts.items():
-                    server = ThreadingHTTPServer((host, port), _handler(self, name))
-                    server.daemon_threads = True
-                    server.block_on_close = False
-                    self._servers.append(server)
-                self.port = port
-                break
-            except OSError:
-                for server in self._servers:
-                    server.server_close()
-                self._servers = []
-        else:
-            raise OSError("no port free on every fault web address")
+
+        def make_server(host: str, port: int) -> ThreadingHTTPServer:
+            server = ThreadingHTTPServer((host, port), _handler(self, hosts[host]))
+            server.daemon_threads = True
+            server.block_on_close = False
+            return server
+
+        self.port, self._servers = bind_hosts(make_server, list(hosts), what="fault web address")
         for server in self._servers:
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self

@@ -163,24 +163,30 @@ class DemoWeb:
 
     def _bind(self, serve: dict) -> None:
         """Bind every host on one port; with port 0, retry until some free port fits them all."""
-        for _ in range(BIND_ATTEMPTS if self._wanted_port == 0 else 1):
-            port = self._wanted_port or _free_port(next(iter(serve)))
-            try:
-                for host, conf in serve.items():
-                    self._servers.append(self._server(host, port, conf))
-                self.port = port
-                return
-            except OSError:
-                for server in self._servers:
-                    server.server_close()
-                self._servers = []
-                if self._wanted_port:
-                    raise
-        raise OSError("no port was free on every demo web address")
+        self.port, self._servers = bind_hosts(lambda host, port: self._server(host, port, serve[host]),
+                                              list(serve), self._wanted_port, "demo web address")
 
     def _server(self, host: str, port: int, conf: dict) -> ThreadingHTTPServer:
         handler = _make_handler(self._root / conf["root"], conf, port, self.requests)
         return ThreadingHTTPServer((host, port), handler)
+
+
+def bind_hosts(make_server, hosts: list[str], port: int = 0, what: str = "address"):
+    """(port, servers): one server per host, all on one port (a loopback web of many hosts). With
+    port 0, a free one, retried until one fits every host; a given port that is taken raises."""
+    for _ in range(BIND_ATTEMPTS if port == 0 else 1):
+        candidate = port or _free_port(hosts[0])
+        servers = []
+        try:
+            for host in hosts:
+                servers.append(make_server(host, candidate))
+            return candidate, servers
+        except OSError:
+            for server in servers:
+                server.server_close()
+            if port:
+                raise
+    raise OSError(f"no port was free on every {what}")
 
 
 def _free_port(host: str) -> int:
