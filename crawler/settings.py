@@ -80,11 +80,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # HTTP cache for cheap re-crawls: `clinicvet crawl` turns it on with HTTPCACHE_DIR = <db>.cache/
-# (--no-cache to skip). RFC2616Policy revalidates with ETag / Last-Modified, so an unchanged page
-# costs a 304; the default policy would never revalidate.
+# (--no-cache to skip). Every page is revalidated with ETag / Last-Modified (crawler/httpcache.py),
+# so an unchanged page costs a 304; the default policy would never revalidate.
 HTTPCACHE_ENABLED = False
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_STORAGE = "crawler.httpcache.CacheStorage"  # Scrapy's, without rewriting bodies on a 304
+HTTPCACHE_POLICY = "crawler.httpcache.RevalidatePolicy"  # RFC 2616, but every page revalidated each crawl
+HTTPCACHE_STORAGE = "crawler.httpcache.CacheStorage"  # Scrapy's, left as it is on a 304
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 CLINICVET_DB = os.environ.get("CLINICVET_DB", "clinics.db")
 CLINICVET_STORE_BATCH = 200

@@ -137,6 +137,9 @@ def test_recrawl_revalidates_from_the_cache(demo_crawl, tmp_path):
     assert (tmp_path / "cache.db.cache").is_dir()
     first, second = (json.loads(s) for (s,) in _rows(db, "select stats from crawls order by id"))
     assert second["clinicvet/wire_304"] >= 100
+    # The demo's pages were last modified 90 days ago and say nothing of freshness: RFC 2616's
+    # heuristic would serve them from the cache unasked; a research crawl asks every time.
+    assert second.get("httpcache/hit", 0) == 0 and second["httpcache/revalidate"] >= 100
     assert first["clinicvet/wire_bytes"] >= 5 * second["clinicvet/wire_bytes"]
     # Unchanged pages came from the page memo: not parsed or scored again, same results.
     assert second["clinicvet/memo_pages"] >= 100 and "clinicvet/memo_pages" not in first
