@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 import yaml
@@ -30,6 +30,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
+from crawler.extract.links import canonical, resolve_links
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.middlewares import PrivateAddressRefused
 from crawler.page_memo import PageMemo, body_digest
@@ -41,7 +42,6 @@ from crawler.storage import Store, now
 from crawler.workers import Workers, extract_html, extract_pdf
 
 PRIORITY_FILE = data_file("crawler", "link_priority.yml")
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_[ce]id|_ga|ref|hsa_\w+)$", re.I)
 
 
 @dataclass
@@ -128,14 +128,6 @@ def fault_kind(failure) -> str:
     if failure.check(ResponseDataLossError):
         return "data_loss"
     return "other"
-
-
-def canonical(url: str) -> str:
-    """Drop fragments and tracking parameters so one page is fetched once."""
-    parts = urlsplit(url)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
 class ClinicSpider(scrapy.Spider):
@@ -235,10 +227,10 @@ class ClinicSpider(scrapy.Spider):
             for url in [u for u in children if site_key(u) in site.hosts][:self.SITEMAP_CHILDREN]:
                 yield self._sitemap_request(site, key, url, depth=1)
         elif sitemap.type == "urlset":
-            wanted = [(e["loc"].strip(), "") for e in sitemap if e.get("loc")]
+            wanted = resolve_links(response.url, [(e["loc"], "") for e in sitemap if e.get("loc")])
             wanted = [(u, a) for u, a in wanted if self.ranker.priority(u) > self.ranker.default]
             self.crawler.stats.inc_value("clinicvet/sitemap_urls", len(wanted))
-            yield from self._follow(response.url, wanted, site, key, depth=1)
+            yield from self._follow(wanted, site, key, depth=1)
 
     def sitemap_failed(self, failure):
         key = failure.request.meta["site"]  # no sitemap: the links suffice
@@ -343,7 +335,7 @@ class ClinicSpider(scrapy.Spider):
                 page = await self.workers.run(extract_html, self._text(response), response.url)
                 item.title, item.text, item.facts, item.links = page.title, page.text, page.facts, page.links
             if depth < self.max_depth:
-                for request in self._follow(response.url, item.links, site, key, depth + 1):
+                for request in self._follow(item.links, site, key, depth + 1):
                     yield request
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")
@@ -398,15 +390,13 @@ class ClinicSpider(scrapy.Spider):
                 return True
         return False
 
-    def _follow(self, base_url: str, page_links: list[tuple[str, str]], site: Site, key: str, depth: int):
+    def _follow(self, page_links: list[tuple[str, str]], site: Site, key: str, depth: int):
+        """Requests for a page's links (absolute and canonical: crawler.extract.links), best first."""
         if len(site.seen) >= self.max_pages:
             return  # the budget is spent: no link of this page can be scheduled
         links = {}
-        for href, anchor in page_links:
-            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
-                continue
-            url = canonical(urljoin(base_url, href))
-            if not url.startswith(("http://", "https://")) or site_key(url) not in site.hosts:
+        for url, anchor in page_links:
+            if site_key(url) not in site.hosts:
                 continue
             is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
             if url in site.seen or (self.ranker.skipped(url) and not is_pdf_link):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from .contacts import find_address, find_emails, find_phones, to_e164
 from .html import parse_html
 from .jsonld import clinic_facts, jsonld_nodes
+from .links import resolve_links
 from .staff import find_staff
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
@@ -16,11 +17,12 @@ class ExtractedPage:
     title: str
     text: str  # one block per line
     facts: dict = field(default_factory=dict)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text), for the crawl to follow
+    links: list[tuple[str, str]] = field(default_factory=list)  # (absolute URL, anchor text), to follow
 
 
 def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
-    """Title, visible text and facts (name, phones, emails, address, geo) of one HTML page."""
+    """Title, visible text, facts (name, phones, emails, address, geo) and links of one HTML page;
+    `url`, the page's address, resolves its links."""
     parsed = parse_html(html)
     nodes = jsonld_nodes(parsed.jsonld_blocks)
     ld = clinic_facts(nodes)
@@ -41,7 +43,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "jsonld_types": ld.get("types", []),
         "staff": [vars(m) for m in find_staff(text)],
     }
-    return ExtractedPage(title=parsed.title, text=text, facts=facts, links=parsed.links)
+    return ExtractedPage(title=parsed.title, text=text, facts=facts, links=resolve_links(url, parsed.links))
 
 
 def text_to_page(text: str) -> ExtractedPage:

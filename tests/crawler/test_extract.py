@@ -84,3 +84,13 @@ def test_documents_lxml_refuses_still_parse():
     assert extract_page("").text == "" and extract_page(b"").text == ""
     xml_declared = '<?xml version="1.0" encoding="utf-8"?><html><body><p>We screen every patient.</p></body></html>'
     assert extract_page(xml_declared).text == "We screen every patient."
+
+
+def test_links_come_out_absolute_canonical_and_web_only():
+    html = """<html><body><nav><a href="/team/">Team</a> <a href="faq?utm_source=x&amp;q=1#top">FAQ</a></nav>
+    <a href="mailto:hi@cedar.example">Mail</a> <a href="TEL:+13035550100">Call</a> <a href="#main">Skip</a>
+    <a href="javascript:void(0)">Menu</a> <a href="http://[broken/">Bad</a> <a href=" https://Other.example/X ">Out</a>
+    <footer><a href="/team/">Team</a></footer></body></html>"""
+    links = extract_page(html, "https://cedar.example/about/").links
+    assert links == [("https://cedar.example/team/", "Team"), ("https://cedar.example/about/faq?q=1", "FAQ"),
+                     ("https://other.example/X", "Out")]

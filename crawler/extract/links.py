@@ -1,0 +1,38 @@
+"""The links a page offers the crawl: absolute, canonical, web only.
+
+Resolved where the page is parsed (a worker process), not on the reactor thread: a site's menu
+repeats forty links on every page, each a urljoin and a parse of its query string, and a re-crawl
+takes the resolved list straight from the page memo.
+"""
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_[ce]id|_ga|ref|hsa_\w+)$", re.I)
+_NOT_PAGES = ("#", "mailto:", "tel:", "javascript:", "data:")
+
+
+def canonical(url: str) -> str:
+    """Drop fragments and tracking parameters so one page is fetched once."""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def resolve_links(base_url: str, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(canonical absolute http(s) URL, anchor text) for each (href, anchor), in page order, each
+    pair once; fragments, mail, phone and script links and malformed URLs are dropped."""
+    out, seen = [], set()
+    for href, anchor in links:
+        href = href.strip()
+        if not href or href.lower().startswith(_NOT_PAGES):
+            continue
+        try:
+            url = canonical(urljoin(base_url, href))
+        except ValueError:  # e.g. "http://[broken" (an unclosed IPv6 bracket)
+            continue
+        if url.startswith(("http://", "https://")) and (url, anchor) not in seen:
+            seen.add((url, anchor))
+            out.append((url, anchor))
+    return out
