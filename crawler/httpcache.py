@@ -1,4 +1,4 @@
-"""The HTTP cache of scheduled crawls: every page revalidated, nothing rewritten on a 304.
+"""The HTTP cache of scheduled crawls: every page revalidated, each response one SQLite row.
 
 Policy. Scrapy's RFC2616Policy serves a cached page without asking the site while the page is
 "fresh": for max-age, Expires, and by heuristic for 10% of its age since Last-Modified, so a page
@@ -6,13 +6,31 @@ last edited a year ago would come from the cache for five weeks and a re-crawl w
 changes. A research crawl must see today's site: `RevalidatePolicy` always sends the conditional
 request (If-None-Match / If-Modified-Since), and the cache only saves the download.
 
-Storage. On a 304 Scrapy's middleware stores the cached response again to save its fresher
-headers, and the filesystem storage rewrites every file of the entry, the body included (measured:
-13% of a re-crawl's time). With every page revalidated, fresher headers buy nothing: the entry is
-left as it is.
+Storage. Scrapy's filesystem storage creates a directory and seven files per response; creating
+files cost the reactor thread 2 ms a page here (a quarter of a first crawl). `SqliteCacheStorage`
+keeps each response as one row of HTTPCACHE_DIR/<spider>.sqlite, committed every few hundred rows:
+a cache, so a crawl killed before a commit only fetches those pages in full next time. A
+revalidated response (304) is the row already stored and is not written again.
 """
 
-from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
+from __future__ import annotations
+
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+from time import time
+
+from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.utils.project import data_path
+from scrapy.utils.response import response_from_dict
+from w3lib.http import headers_dict_to_raw, headers_raw_to_dict
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """create table if not exists responses (
+    fingerprint blob primary key, request_url text, stored_at real, status integer,
+    url text, headers blob, body blob, extra blob)"""
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -21,8 +39,76 @@ class RevalidatePolicy(RFC2616Policy):
         return False
 
 
-class CacheStorage(FilesystemCacheStorage):
+class SqliteCacheStorage:
+    """Scrapy's cache storage interface (HTTPCACHE_STORAGE) over one SQLite file per spider.
+    HTTPCACHE_EXPIRATION_SECS is honoured; HTTPCACHE_GZIP is not (pages are stored as fetched)."""
+
+    COMMIT_EVERY = 200
+
+    def __init__(self, settings):
+        self.cachedir = Path(data_path(settings["HTTPCACHE_DIR"]))
+        self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
+        self.conn: sqlite3.Connection | None = None
+        self.uncommitted = 0
+
+    def open_spider(self, spider) -> None:
+        self._fingerprinter = spider.crawler.request_fingerprinter
+        self.cachedir.mkdir(parents=True, exist_ok=True)
+        path = self.cachedir / f"{spider.name}.sqlite"
+        try:
+            self.conn = _connect(path)
+        except sqlite3.DatabaseError as e:  # damaged: it is only a cache, start it afresh
+            log.warning("HTTP cache %s unreadable (%s): starting a new one", path, e)
+            for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                stale.unlink(missing_ok=True)
+            self.conn = _connect(path)
+
+    def close_spider(self, spider) -> None:
+        if self.conn is not None:
+            self._commit()
+            self.conn.close()
+            self.conn = None
+
+    def retrieve_response(self, spider, request):
+        row = self.conn.execute(
+            "select stored_at, status, url, headers, body, extra from responses where fingerprint = ?",
+            [self._fingerprinter.fingerprint(request)]).fetchone()
+        if row is None:
+            return None
+        stored_at, status, url, headers, body, extra = row
+        if 0 < self.expiration_secs < time() - stored_at:
+            return None
+        request.meta["cache_timestamp"] = stored_at
+        data = {"url": url, "status": status, "headers": headers_raw_to_dict(headers), "body": body}
+        data.update(pickle.loads(extra))  # noqa: S301 (written by this class, as Scrapy's storages do)
+        return response_from_dict(data)
+
     def store_response(self, spider, request, response) -> None:
         if "cached" in response.flags:
-            return  # revalidated (or a stale copy served for a 5xx): the entry on disk is this response
-        super().store_response(spider, request, response)
+            return  # revalidated (or a stale copy served for a 5xx): the stored row is this response
+        extra = {k: v for k, v in response.to_dict().items() if k not in ("url", "status", "headers", "body")}
+        if not self.uncommitted:
+            self.conn.execute("begin")
+        self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?)", [
+            self._fingerprinter.fingerprint(request), request.url, time(), response.status, response.url,
+            headers_dict_to_raw(response.headers), response.body, pickle.dumps(extra, protocol=4)])
+        self.uncommitted += 1
+        if self.uncommitted >= self.COMMIT_EVERY:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self.uncommitted:
+            self.conn.execute("commit")
+            self.uncommitted = 0
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("pragma synchronous = normal")
+        conn.execute(SCHEMA)
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn

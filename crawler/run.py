@@ -17,7 +17,7 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     """Crawl the seeds into db; returns the crawl's stats.
 
     log_file: Scrapy's log at INFO goes there (appended) instead of WARNING on stderr.
-    cache: HTTP cache in ``<db>.cache/`` (RFC 2616 policy: revalidated with ETag/Last-Modified).
+    cache: HTTP cache in ``<db>.cache/`` (crawler/httpcache.py: every page revalidated with ETag/Last-Modified).
     job_dir: Scrapy's JOBDIR, so that a stopped crawl can be resumed (crawler/job.py);
     resumed_from: the stopped run this one continues, recorded in its ``crawls`` row.
     """

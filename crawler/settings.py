@@ -84,7 +84,7 @@ DOWNLOADER_MIDDLEWARES = {
 # so an unchanged page costs a 304; the default policy would never revalidate.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "crawler.httpcache.RevalidatePolicy"  # RFC 2616, but every page revalidated each crawl
-HTTPCACHE_STORAGE = "crawler.httpcache.CacheStorage"  # Scrapy's, left as it is on a 304
+HTTPCACHE_STORAGE = "crawler.httpcache.SqliteCacheStorage"  # one row a response, not seven files
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 CLINICVET_DB = os.environ.get("CLINICVET_DB", "clinics.db")
 CLINICVET_STORE_BATCH = 200
