@@ -1,7 +1,9 @@
 """Item pipelines: score each page, then store pages and finish each clinic.
 
     ScorePipeline (300)  page text -> scoring.scan_page() signals (pure library call, in a
-                         worker process: crawler/workers.py)
+                         worker process: crawler/workers.py) for pages that come unscored:
+                         PDFs, pages replayed by a resumed crawl, memo pages under new rules.
+                         An HTML page is scored by the worker that parsed it (read_html).
     StorePipeline (900)  pages in batches -> SQLite; each clinic's facts, flags, score and
                          evidence in one transaction per clinic, as soon as its site is done
                          (SiteDoneItem) and its pages are written, so memory stays flat with N
@@ -31,7 +33,7 @@ class ScorePipeline:
         return cls(crawler.settings.get("CLINICVET_RULES"), Workers.for_crawler(crawler))
 
     async def process_item(self, item):
-        if isinstance(item, PageItem) and item.text and not item.signals:  # signals: from the page memo
+        if isinstance(item, PageItem) and item.text and not item.signals:  # else scored with its parse, or memo
             item.signals = await self.workers.run(score_text, item.text, item.url, self.rules_path)
         return item
 

@@ -33,8 +33,11 @@ def default_workers() -> int:
 
 
 # -- the work (module-level functions, so they pickle by name) ----------------------------------
-def extract_html(html: str, url: str) -> ExtractedPage:
-    return extract_page(html, url)
+def read_html(html: str, url: str, rules_path: str | None) -> tuple[ExtractedPage, dict]:
+    """Extract and score in one trip to a worker, so the page's text is not sent back and forth
+    again to be scored (the score pipeline then has nothing to do for this page)."""
+    page = extract_page(html, url)
+    return page, score_text(page.text, url, rules_path)
 
 
 def extract_pdf(body: bytes) -> tuple[str, ExtractedPage]:

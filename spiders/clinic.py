@@ -39,7 +39,7 @@ from crawler.resources import data_file
 from crawler.seeds import Seed, read_seeds, site_key
 from crawler.sitemaps import read_sitemap
 from crawler.storage import Store, now
-from crawler.workers import Workers, extract_html, extract_pdf
+from crawler.workers import Workers, extract_pdf, read_html
 
 PRIORITY_FILE = data_file("crawler", "link_priority.yml")
 
@@ -161,9 +161,10 @@ class ClinicSpider(scrapy.Spider):
         spider.max_open_sites = max(1, s.getint("CLINICVET_OPEN_SITES", 200))
         spider.open_sites = 0
         spider.resumable = bool(s.get("JOBDIR"))
+        spider.rules_path = s.get("CLINICVET_RULES")
         spider.memo = None
         if s.getbool("CLINICVET_PAGE_MEMO", True):
-            spider.memo = PageMemo(s.get("CLINICVET_DB"), s.get("CLINICVET_RULES"))
+            spider.memo = PageMemo(s.get("CLINICVET_DB"), spider.rules_path)
         return spider
 
     @property
@@ -331,8 +332,9 @@ class ClinicSpider(scrapy.Spider):
                 item.signals = memo["signals"] or {}  # none when the rules changed: scored again
                 item.reused = bool(memo["signals"])
             else:
-                # Parsing is CPU work: a worker process does it while the reactor keeps downloading.
-                page = await self.workers.run(extract_html, self._text(response), response.url)
+                # Parsing and scoring are CPU work: a worker process does both while the reactor
+                # keeps downloading.
+                page, item.signals = await self.workers.run(read_html, self._text(response), response.url, self.rules_path)
                 item.title, item.text, item.facts, item.links = page.title, page.text, page.facts, page.links
             if depth < self.max_depth:
                 for request in self._follow(item.links, site, key, depth + 1):

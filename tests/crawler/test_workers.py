@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from crawler.workers import Workers, extract_html, score_text
+from crawler.workers import Workers, read_html, score_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = """<html><head><title>Cedar Ketamine</title></head><body><nav><a href="/team/">Team</a></nav>
@@ -22,19 +22,18 @@ def test_pool_gives_the_same_results_as_inline():
     async def both():
         inline, pooled = Workers(0), Workers(1)
         try:
-            a = await inline.run(extract_html, PAGE, "https://cedar.example/")
-            b = await pooled.run(extract_html, PAGE, "https://cedar.example/")
-            sa = await inline.run(score_text, a.text, "https://cedar.example/", None)
-            sb = await pooled.run(score_text, b.text, "https://cedar.example/", None)
-            return a, b, sa, sb
+            a, sa = await inline.run(read_html, PAGE, "https://cedar.example/", None)
+            b, sb = await pooled.run(read_html, PAGE, "https://cedar.example/", None)
+            scored = await pooled.run(score_text, b.text, "https://cedar.example/", None)  # the pipeline's call
+            return a, b, sa, sb, scored
         finally:
             pooled.close()
 
     # In a thread of its own: Playwright's browser tests leave an event loop running in this one.
     with ThreadPoolExecutor(1) as pool:
-        a, b, sa, sb = pool.submit(asyncio.run, both()).result()
+        a, b, sa, sb, scored = pool.submit(asyncio.run, both()).result()
     assert a == b and ("https://cedar.example/team/", "Team") in b.links
-    assert sa == sb and sb["evidence"]["screening"]
+    assert sa == sb == scored and sb["evidence"]["screening"]
 
 
 def _alive(pid: int) -> bool:
@@ -52,10 +51,10 @@ def _alive(pid: int) -> bool:
 def test_workers_exit_when_the_crawl_process_is_killed():
     code = textwrap.dedent("""
         import asyncio, time
-        from crawler.workers import Workers, extract_html
+        from crawler.workers import Workers, read_html
         w = Workers(2)
         async def go():
-            await w.run(extract_html, "<p>hi</p>", "")
+            await w.run(read_html, "<p>hi</p>", "", None)
         asyncio.run(go())
         print(" ".join(str(p) for p in w._pool._processes), flush=True)
         time.sleep(60)
