@@ -91,7 +91,8 @@ class PageMemo:
         return None
 
     def lookup(self, url: str, digest: str) -> dict | None:
-        """{title, text, facts, links, signals (None when the rules changed)} or None."""
+        """{title, text, facts, links, signals} or None. Under new rules signals is None and text
+        the stored text, to score again; otherwise text is "" (the stored text stays as it is)."""
         if not self.opened:
             self.conn = self._connect()
         if self.conn is None:
@@ -99,15 +100,16 @@ class PageMemo:
         # fetchall, not fetchone: a statement left unfinished keeps a read lock that blocks the
         # store's commits on a database not (yet) in WAL mode.
         rows = self.conn.execute(
-            "select p.title, p.text, m.facts, m.links, m.rules_version, m.signals from page_memo m "
+            "select p.title, m.facts, m.links, m.rules_version = ?, m.signals, "
+            "case when m.rules_version = ? then '' else p.text end from page_memo m "
             "join pages p on p.url = m.url where m.url = ? and m.body_sha1 = ? and m.extract_version = ?",
-            [url, digest, extract_version()]).fetchall()
+            [self.rules, self.rules, url, digest, extract_version()]).fetchall()
         if not rows:
             return None
-        title, text, facts, links, rules, signals = rows[0]
+        title, facts, links, same_rules, signals, text = rows[0]
         return {"title": title or "", "text": text or "", "facts": unpack(facts) or {},
                 "links": [tuple(link) for link in unpack(links) or []],
-                "signals": unpack(signals) if rules == self.rules else None}
+                "signals": unpack(signals) if same_rules else None}
 
     def close(self) -> None:
         if self.conn is not None:

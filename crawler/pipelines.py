@@ -143,13 +143,14 @@ class StorePipeline:
             self.ready.append(key)
 
     def _flush(self):
-        self.store.write_pages(self.pages)
-        self.store.write_pages(self.touched)  # no title or text: the full-text index stays
-        self.store.write_memos(self.memos)
-        self.store.write_errors(self.errors)
+        with self.store.transaction():
+            self.store.write_pages(self.pages)
+            self.store.write_pages(self.touched)  # no title or text: the full-text index stays
+            self.store.write_memos(self.memos)
+            self.store.write_errors(self.errors)
+            for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
+                self._write_clinic(key, self.sites.pop(key))
         self.pages, self.touched, self.memos, self.errors = [], [], [], []
-        for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
-            self._write_clinic(key, self.sites.pop(key))
         self.ready = []
 
     def _write_clinic(self, key: str, state: SiteState) -> None:

@@ -59,6 +59,11 @@ class Store:
     def finish_crawl(self, crawl_id: int, status: str, **counts) -> None:
         self.db["crawls"].update(crawl_id, {"finished_at": now(), "status": status, **counts})
 
+    def transaction(self):
+        """Writes made inside commit together (each write_* inside is a savepoint): one commit for
+        a batch of pages and the clinics finished with them, not one per clinic."""
+        return self.db.atomic()
+
     # -- clinics and pages ---------------------------------------------------------------------
     def clinic_id(self, domain: str, website: str) -> int:
         """The id of the clinic with this domain, creating its row on first sight."""

@@ -398,10 +398,10 @@ class ClinicSpider(scrapy.Spider):
             return  # the budget is spent: no link of this page can be scheduled
         links = {}
         for url, anchor in page_links:
-            if site_key(url) not in site.hosts:
+            if url in site.seen or site_key(url) not in site.hosts:  # the menu's links: seen, mostly
                 continue
             is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
-            if url in site.seen or (self.ranker.skipped(url) and not is_pdf_link):
+            if self.ranker.skipped(url) and not is_pdf_link:
                 continue
             calendar_penalty = 50 if trap_keys(url)[1] else 0  # real pages before calendar pages
             links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor) - calendar_penalty)
