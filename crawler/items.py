@@ -17,10 +17,11 @@ class PageItem:
     fetched_at: str = ""
     depth: int = 0
     facts: dict = field(default_factory=dict)  # crawler.extract.page_facts()
-    signals: dict = field(default_factory=dict)  # set by ScorePipeline: scoring.scan_page()
+    signals: dict = field(default_factory=dict)  # scoring.scan_page(): by the parsing worker or ScorePipeline
     body_sha1: str = ""  # of the HTML body, for crawler.page_memo ("" for PDFs and replayed pages)
-    links: list = field(default_factory=list)  # (href, anchor) the page has, kept in the memo
+    links: list = field(default_factory=list)  # (absolute URL, anchor) the page has, kept in the memo
     reused: bool = False  # title, text, facts (and signals, if set) came from the memo unchanged
+    packed: tuple | None = None  # facts, links, signals compressed for the memo by the parsing worker
 
 
 @dataclass

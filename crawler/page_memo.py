@@ -60,11 +60,17 @@ def unpack(blob: bytes | None):
     return json.loads(zlib.decompress(blob)) if blob else None
 
 
-def memo_row(url: str, digest: str, facts: dict, links: list, signals: dict | None, rules: str) -> dict:
+def packed(facts: dict, links: list, signals: dict | None) -> tuple[bytes, bytes, bytes | None]:
+    """What a memo row stores of a page; the worker that parsed the page packs it, off the reactor."""
+    return pack(facts), pack(links), pack(signals) if signals else None
+
+
+def memo_row(url: str, digest: str, facts: dict, links: list, signals: dict | None, rules: str,
+             packs: tuple | None = None) -> dict:
     """A `page_memo` row, as the store pipeline writes it next to the page."""
-    return {"url": url, "body_sha1": digest, "extract_version": extract_version(), "facts": pack(facts),
-            "links": pack(links), "rules_version": rules if signals else None,
-            "signals": pack(signals) if signals else None}
+    facts_blob, links_blob, signals_blob = packs or packed(facts, links, signals)
+    return {"url": url, "body_sha1": digest, "extract_version": extract_version(), "facts": facts_blob,
+            "links": links_blob, "rules_version": rules if signals_blob else None, "signals": signals_blob}
 
 
 class PageMemo:

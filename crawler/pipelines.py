@@ -130,7 +130,7 @@ class StorePipeline:
             self.pages.append({**page, "title": item.title, "text": item.text})
         if item.body_sha1 and not item.reused:  # new, changed or rescored: remember what it gave
             self.memos.append(memo_row(item.url, item.body_sha1, item.facts, item.links, item.signals,
-                                       self.rules_version))
+                                       self.rules_version, item.packed))
         if len(self.pages) + len(self.touched) >= self.batch_size:
             self._flush()
         self.crawler.stats.inc_value("clinicvet/pages_stored")

@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler.extract import ExtractedPage, extract_page, text_to_page
+from crawler.page_memo import packed
 from crawler.pdf import pdf_text
 from scoring import load_rules, scan_page
 
@@ -33,11 +34,13 @@ def default_workers() -> int:
 
 
 # -- the work (module-level functions, so they pickle by name) ----------------------------------
-def read_html(html: str, url: str, rules_path: str | None) -> tuple[ExtractedPage, dict]:
+def read_html(html: str, url: str, rules_path: str | None) -> tuple[ExtractedPage, dict, tuple]:
     """Extract and score in one trip to a worker, so the page's text is not sent back and forth
-    again to be scored (the score pipeline then has nothing to do for this page)."""
+    again to be scored (the score pipeline then has nothing to do for this page); also packs what
+    the page memo keeps of it (crawler.page_memo.packed)."""
     page = extract_page(html, url)
-    return page, score_text(page.text, url, rules_path)
+    signals = score_text(page.text, url, rules_path)
+    return page, signals, packed(page.facts, page.links, signals)
 
 
 def extract_pdf(body: bytes) -> tuple[str, ExtractedPage]:

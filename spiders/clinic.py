@@ -334,7 +334,8 @@ class ClinicSpider(scrapy.Spider):
             else:
                 # Parsing and scoring are CPU work: a worker process does both while the reactor
                 # keeps downloading.
-                page, item.signals = await self.workers.run(read_html, self._text(response), response.url, self.rules_path)
+                page, item.signals, item.packed = await self.workers.run(
+                    read_html, self._text(response), response.url, self.rules_path)
                 item.title, item.text, item.facts, item.links = page.title, page.text, page.facts, page.links
             if depth < self.max_depth:
                 for request in self._follow(item.links, site, key, depth + 1):

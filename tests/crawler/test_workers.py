@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from crawler.page_memo import packed
 from crawler.workers import Workers, read_html, score_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +23,9 @@ def test_pool_gives_the_same_results_as_inline():
     async def both():
         inline, pooled = Workers(0), Workers(1)
         try:
-            a, sa = await inline.run(read_html, PAGE, "https://cedar.example/", None)
-            b, sb = await pooled.run(read_html, PAGE, "https://cedar.example/", None)
+            a, sa, pa = await inline.run(read_html, PAGE, "https://cedar.example/", None)
+            b, sb, pb = await pooled.run(read_html, PAGE, "https://cedar.example/", None)
+            assert pa == pb == packed(b.facts, b.links, sb)  # the memo's blobs, packed by the worker
             scored = await pooled.run(score_text, b.text, "https://cedar.example/", None)  # the pipeline's call
             return a, b, sa, sb, scored
         finally:
