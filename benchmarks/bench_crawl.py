@@ -39,8 +39,10 @@ PROFILE = {
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
-    """Run a command; its wall time, output, exit code and peak RSS of its whole process tree
-    (the crawl and its worker processes together), sampled every 0.1 s."""
+    """Run a command; its wall time, output, exit code, and the peak RSS and CPU seconds of its
+    whole process tree (the crawl and its worker processes together), sampled every 0.1 s. CPU
+    is each process's own user + system time as last seen: the worker processes are forked by
+    multiprocessing's forkserver, which the crawl never waits for, so RUSAGE_CHILDREN misses them."""
     import threading
 
     import psutil
@@ -48,7 +50,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak, cpu = [0], {}
 
     def sample():
         try:
@@ -58,6 +60,8 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
                 for p in [root, *root.children(recursive=True)]:
                     try:
                         total += p.memory_info().rss
+                        times = p.cpu_times()
+                        cpu[p.pid] = times.user + times.system
                     except psutil.Error:
                         pass
                 peak[0] = max(peak[0], total)
@@ -70,12 +74,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
     out, err = proc.communicate()
     sampler.join(1)
     return {"wall": time.monotonic() - start, "out": out, "err": err, "code": proc.returncode,
-            "rss_tree_mb": peak[0] / 2**20}
-
-
-def child_usage(before, after) -> float:
-    """CPU seconds of waited-for children (worker processes included once reaped)."""
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            "rss_tree_mb": peak[0] / 2**20, "cpu_tree_s": sum(cpu.values())}
 
 
 def scrapy_stats(log: str) -> dict:
@@ -107,8 +106,6 @@ async def server_alone(base_port: int, sites: int, fetches: int) -> dict:
 
 
 def bench(sites: int, tmp: Path) -> list[dict]:
-    import resource
-
     with served() as port:
         rows = []
         alone = asyncio.run(server_alone(port, sites, min(sites * 10, 3000)))
@@ -118,21 +115,19 @@ def bench(sites: int, tmp: Path) -> list[dict]:
         seeds.write_text("url,name\n" + "".join(f"http://site-{i:05d}.bench.test:{port}/,\n" for i in range(sites)))
         settings = [arg for k, v in PROFILE.items() for arg in ("-s", f"{k}={v}")]
 
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         # Outside the project directory, so no scrapy.cfg: a bare Scrapy with no clinicvet parts.
         bare = run_measured([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
                              "-a", f"seeds={seeds}", *settings], cwd=tmp)
-        cpu = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
         stats = scrapy_stats(bare["err"])
-        rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], cpu, bare["rss_tree_mb"]))
+        rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], bare["cpu_tree_s"],
+                        bare["rss_tree_mb"]))
 
         db = tmp / f"bench-{sites}.db"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         full = run_measured([sys.executable, "-m", "scrapy", "crawl", "clinic", "-a", f"seeds={seeds}",
                              "-s", f"CLINICVET_DB={db}", *settings])
-        cpu = child_usage(before, resource.getrusage(resource.RUSAGE_CHILDREN))
         stats = scrapy_stats(full["err"])
-        rows.append(row(sites, "(b) clinicvet crawl", stats["pages"], stats["bytes"], full["wall"], cpu, full["rss_tree_mb"]))
+        rows.append(row(sites, "(b) clinicvet crawl", stats["pages"], stats["bytes"], full["wall"], full["cpu_tree_s"],
+                        full["rss_tree_mb"]))
         if full["code"] or bare["code"]:
             print(full["err"][-2000:], bare["err"][-2000:], file=sys.stderr)
         rows[-1]["ratio_b_to_a"] = round(rows[-1]["pages_per_s"] / rows[-2]["pages_per_s"], 3) if rows[-2]["pages_per_s"] else None
