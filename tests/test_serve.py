@@ -46,6 +46,17 @@ def test_full_text_search_on_evidence(server):
     assert data["rows"] and all("evaluation" in r["snippet"].lower() for r in data["rows"])
 
 
+def test_page_search_shows_twenty_pages_at_a_time(server, demo_crawl):
+    import sqlite3
+
+    base, name = server
+    with sqlite3.connect(demo_crawl.db) as conn:
+        matches = conn.execute("select count(*) from pages_fts where pages_fts match 'ketamine'").fetchone()[0]
+    assert matches > 20
+    data = httpx.get(f"{base}/{name}/pages.json?_search=ketamine&_shape=objects").json()
+    assert len(data["rows"]) == 20 and data["next"] and data["filtered_table_rows_count"] == matches
+
+
 def test_every_table_and_column_is_described(server, demo_crawl):
     import sqlite3
 
