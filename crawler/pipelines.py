@@ -5,8 +5,8 @@
                          PDFs, pages replayed by a resumed crawl, memo pages under new rules.
                          An HTML page is scored by the worker that parsed it (read_html).
     StorePipeline (900)  pages in batches -> SQLite; each clinic's facts, flags, score and
-                         evidence in one transaction per clinic, as soon as its site is done
-                         (SiteDoneItem) and its pages are written, so memory stays flat with N
+                         evidence once its site is done (SiteDoneItem), in the next batch's
+                         transaction (a savepoint of its own), so memory stays flat with N
 """
 
 from dataclasses import dataclass, field
