@@ -23,8 +23,8 @@ _PERSON = re.compile(
     rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
     rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
 )
-_DR = re.compile(rf"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){{0,2}})\s*$")
-_ROLE_FIRST = re.compile(rf"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
+_DR = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){0,2})\s*$")
+_ROLE_FIRST = re.compile(r"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
 ROLE_WORDS = re.compile(
     r"\b(?:director|founder|owner|physician|anesthesiologist|psychiatrist|nurse|practitioner|"
     r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
