@@ -43,7 +43,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "jsonld_types": ld.get("types", []),
         "staff": [vars(m) for m in find_staff(text)],
     }
-    return ExtractedPage(title=parsed.title, text=text, facts=facts, links=resolve_links(url, parsed.links))
+    return ExtractedPage(title=parsed.title, text=text, facts=facts, links=resolve_links(url, parsed.links, parsed.base_href))
 
 
 def text_to_page(text: str) -> ExtractedPage:

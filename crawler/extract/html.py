@@ -40,6 +40,7 @@ class ParsedHtml:
     tel_links: list[str] = field(default_factory=list)
     mailto_links: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text) of every <a href>, menus included
+    base_href: str = ""  # <base href>: what relative links resolve against, when the page sets it
 
 
 def parse_html(html: str | bytes) -> ParsedHtml:
@@ -74,13 +75,15 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
             mails.append(href[7:].split("?")[0].strip())
         else:
             links.append((href, " ".join("".join(a.itertext()).split())))
+    base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
     if body is not None:
         _walk(body, parts)
     lines = (_clean(line) for line in "".join(parts).split("\n"))
     text = "\n".join(line for line in lines if line)
-    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links,
+                      base.get("href").strip() if base is not None else "")
 
 
 def _walk(el, out: list[str]) -> None:
@@ -126,6 +129,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     og = soup.find("meta", attrs={"property": "og:site_name"})
     site_name = _clean(og.get("content", "")) if og else ""
     jsonld = [s.get_text() for s in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)})]
+    base_href = (soup.find("base", href=True) or {}).get("href", "").strip()  # before tags are removed
     tels, mails, links = [], [], []
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()
@@ -154,7 +158,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     body = soup.body or soup
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
-    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href)
 
 
 def _mostly_links(tag) -> bool:

@@ -20,9 +20,14 @@ def canonical(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
-def resolve_links(base_url: str, links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def resolve_links(page_url: str, links: list[tuple[str, str]], base_href: str = "") -> list[tuple[str, str]]:
     """(canonical absolute http(s) URL, anchor text) for each (href, anchor), in page order, each
-    pair once; fragments, mail, phone and script links and malformed URLs are dropped."""
+    pair once; fragments, mail, phone and script links and malformed URLs are dropped. Relative
+    hrefs resolve against the page's <base href> when it has one, as a browser does."""
+    try:
+        base_url = urljoin(page_url, base_href) if base_href else page_url
+    except ValueError:
+        base_url = page_url
     out, seen = [], set()
     for href, anchor in links:
         href = href.strip()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from crawler.extract import extract_page, text_to_page
 from crawler.extract.contacts import find_address, find_phones, to_e164
+from crawler.extract.html import _parse_with_bs4, _parse_with_lxml
 
 FILES = Path(__file__).resolve().parent.parent / "files"
 
@@ -94,3 +95,15 @@ def test_links_come_out_absolute_canonical_and_web_only():
     links = extract_page(html, "https://cedar.example/about/").links
     assert links == [("https://cedar.example/team/", "Team"), ("https://cedar.example/about/faq?q=1", "FAQ"),
                      ("https://other.example/X", "Out")]
+
+
+def test_relative_links_resolve_against_the_pages_base_href():
+    html = """<html><head><base href="https://cedar.example/"></head><body>
+    <a href="team/">Our team</a> <a href="/faq/">FAQ</a> <a href="https://cedar.example/pricing/">Pricing</a></body></html>"""
+    links = extract_page(html, "https://cedar.example/services/ketamine/").links
+    assert [u for u, _ in links] == ["https://cedar.example/team/", "https://cedar.example/faq/",
+                                     "https://cedar.example/pricing/"]
+    without = extract_page(html.replace('<base href="https://cedar.example/">', ""), "https://cedar.example/services/ketamine/")
+    assert without.links[0][0] == "https://cedar.example/services/ketamine/team/"
+    # The fallback parser (for HTML lxml refuses) reads it too.
+    assert _parse_with_bs4(html).base_href == _parse_with_lxml(html).base_href == "https://cedar.example/"
