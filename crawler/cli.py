@@ -123,6 +123,9 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
     ok = stats.get("clinicvet/sites_ok", 0)
     if stats.get("clinicvet/crawl_id") is None:
         raise click.ClickException(f"the crawl did not start; see {log_file}")
+    if stats.get("clinicvet/store_error"):
+        raise click.ClickException(f"could not write {db} ({stats['clinicvet/store_error']}; is the disk full?); "
+                                   f"the crawl stopped and is recorded as failed, earlier data are kept; see {log_file}")
     if stats.get("clinicvet/run_status") == "failed":
         then = "; the same command continues it" if resume and job.stopped_run() is not None else ""
         raise click.ClickException(f"the crawl stopped early ({stats.get('finish_reason') or 'forced'}); "

@@ -9,6 +9,8 @@
                          transaction (a savepoint of its own), so memory stays flat with N
 """
 
+import logging
+import sqlite3
 from dataclasses import dataclass, field
 
 from itemadapter import ItemAdapter
@@ -20,6 +22,8 @@ from crawler.seeds import site_key
 from crawler.storage import Store, dumps, now
 from crawler.workers import Workers, score_text
 from scoring import PageSignals, aggregate, load_rules
+
+log = logging.getLogger(__name__)
 
 
 class ScorePipeline:
@@ -71,6 +75,7 @@ class StorePipeline:
         self.finished: set[str] = set()
         self.ok = self.failed = 0
         self.crawl_id = 0
+        self.store_error: str | None = None  # the database refused a write (full disk, I/O error)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -143,15 +148,35 @@ class StorePipeline:
             self.ready.append(key)
 
     def _flush(self):
-        with self.store.transaction():
-            self.store.write_pages(self.pages)
-            self.store.write_pages(self.touched)  # no title or text: the full-text index stays
-            self.store.write_memos(self.memos)
-            self.store.write_errors(self.errors)
-            for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
-                self._write_clinic(key, self.sites.pop(key))
+        try:
+            if not self.store_error:
+                with self.store.transaction():
+                    self.store.write_pages(self.pages)
+                    self.store.write_pages(self.touched)  # no title or text: the full-text index stays
+                    self.store.write_memos(self.memos)
+                    self.store.write_errors(self.errors)
+                    for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
+                        self._write_clinic(key, self.sites[key])
+        except sqlite3.Error as e:
+            self._store_failed(e)
+        for key in self.ready:
+            self.sites.pop(key, None)
         self.pages, self.touched, self.memos, self.errors = [], [], [], []
         self.ready = []
+
+    def _store_failed(self, error: sqlite3.Error) -> None:
+        """The database refused a write (a full disk, an I/O error): the batch's transaction rolled
+        back, so what earlier runs and batches committed stays whole. Nothing more is written and
+        the crawl stops; its run is recorded as failed."""
+        self.store_error = f"{error}"
+        self.crawler.stats.set_value("clinicvet/store_error", self.store_error)
+        log.error("could not write %s: %s; stopping the crawl", self.store.path, error)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            # Already closing (the last flush) is fine: this then only waits for that close.
+            deferred_from_coro(engine.close_spider_async(reason="store_failed")).addErrback(lambda _: None)
 
     def _write_clinic(self, key: str, state: SiteState) -> None:
         if not state.pages_ok and not state.errors and not state.received:
@@ -175,6 +200,8 @@ class StorePipeline:
     def close_spider(self):
         spider = self.crawler.spider
         self._flush()
+        if self.store_error:
+            return
         # Seeds that produced no item at all (e.g. every request refused by robots.txt), and sites
         # the spider never called done (a stopped crawl, a callback that failed).
         for seed in getattr(spider, "seed_list", []):
@@ -182,8 +209,12 @@ class StorePipeline:
             if key not in self.sites and key not in self.finished:
                 self.sites[key] = SiteState(seed.url, seed.name)  # _write_clinic says why it is empty
                 self.ids[key] = self.store.clinic_id(key, seed.url)
-        for key, state in list(self.sites.items()):
-            self._write_clinic(key, state)
+        try:
+            with self.store.transaction():
+                for key, state in list(self.sites.items()):
+                    self._write_clinic(key, state)
+        except sqlite3.Error as e:
+            self._store_failed(e)
         self.sites.clear()
         self.crawler.stats.set_value("clinicvet/sites_ok", self.ok)
         self.crawler.stats.set_value("clinicvet/sites_failed", self.failed)
@@ -197,12 +228,16 @@ class StorePipeline:
             return
         stats = self.crawler.stats
         recorded = {k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}
-        self.store.finish_crawl(
-            self.crawl_id, "finished" if reason == "finished" else "failed",
-            sites_ok=self.ok, sites_failed=self.failed,
-            pages=stats.get_value("clinicvet/pages_stored", 0),
-            errors=stats.get_value("clinicvet/fetch_errors", 0),
-            stats=dumps({**recorded, "finish_reason": reason}),
-        )
+        try:
+            self.store.finish_crawl(
+                self.crawl_id, "finished" if reason == "finished" and not self.store_error else "failed",
+                sites_ok=self.ok, sites_failed=self.failed,
+                pages=stats.get_value("clinicvet/pages_stored", 0),
+                errors=stats.get_value("clinicvet/fetch_errors", 0),
+                stats=dumps({**recorded, "finish_reason": reason}),
+            )
+        except sqlite3.Error as e:  # still full: the next crawl marks this run failed (mark_stale_runs)
+            log.error("could not record the end of run %s in %s: %s", self.crawl_id, self.store.path, e)
+            stats.set_value("clinicvet/store_error", self.store_error or f"{e}")
         self.store.close()
 

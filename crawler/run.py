@@ -2,12 +2,13 @@
 
 import logging
 import os
+import sqlite3
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from crawler.storage import Store, now
+from crawler.storage import Store, StoreError, now
 from spiders.clinic import ClinicSpider
 
 
@@ -53,11 +54,15 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     reason = stats.get("finish_reason")
     if crawl_id is not None and resumed_from is not None:
         _set_status(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
-    if crawl_id is not None and reason != "finished":
-        # Stopped (Ctrl-C, SIGTERM) or broken: the clinics written so far are complete rows, but the
-        # run is not a full crawl. Record it as failed, so a scheduler sees a failed run.
-        _set_status(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
-                        "where id = ?", [now(), crawl_id])
+    if crawl_id is not None and (reason != "finished" or stats.get("clinicvet/store_error")):
+        # Stopped (Ctrl-C, SIGTERM), broken, or the database refused a write: the clinics written
+        # so far are complete rows, but the run is not a full crawl. Record it as failed, so a
+        # scheduler sees a failed run (on a still-full disk the next crawl's start does it).
+        try:
+            _set_status(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
+                            "where id = ?", [now(), crawl_id])
+        except (sqlite3.Error, StoreError):
+            pass
         stats["clinicvet/run_status"] = "failed"
     return stats
 

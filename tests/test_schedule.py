@@ -64,6 +64,40 @@ def test_log_file_next_to_the_database(demo_crawl):
     assert f"(log: {log})" in demo_crawl.result.stderr
 
 
+def _disk_full_at(limit: int):
+    """A real write limit for the crawl process (RLIMIT_FSIZE, with SIGXFSZ ignored): a write past
+    `limit` bytes of any file fails as a full disk does, and SQLite reports an I/O error."""
+    import resource
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_full_disk_stops_the_crawl_and_keeps_earlier_data(demo_crawl, tmp_path):
+    db = tmp_path / "full.db"
+    base = ["crawl", "--seeds", demo_crawl.seeds, "--db", db, "--progress-interval", "0", "--no-cache"]
+    assert run_cli(*base, "--max-pages", "1", timeout=120).returncode == 0
+    clinics = "select domain, score, tier, screening, pages_crawled from clinics order by domain"
+    before = _rows(db, clinics)
+
+    # The database may grow by 30 KB; a whole crawl needs about 270 KB more.
+    result = run_cli(*base, timeout=120, preexec_fn=_disk_full_at(db.stat().st_size + 30_000))
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: could not write {db} (") and "is the disk full?" in last, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _rows(db, "pragma integrity_check") == [("ok",)]
+    assert _rows(db, "select id, status from crawls") == [(1, "finished"), (2, "failed")]
+    assert _rows(db, clinics) == before  # the batch that failed rolled back whole
+
+    # With room again, the next crawl completes.
+    assert run_cli(*base, timeout=120).returncode == 0
+    assert _rows(db, "select status from crawls where id = 3") == [("finished",)]
+    assert sum(n for *_, n in _rows(db, clinics)) > sum(n for *_, n in before)
+
+
 def test_lock_kill_and_recovery(demo_crawl, tmp_path):
     """A second crawl of the same database is refused while one runs; a SIGKILLed crawl leaves the
     previous data intact and its run is marked failed by the next crawl."""
