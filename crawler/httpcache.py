@@ -50,6 +50,7 @@ class SqliteCacheStorage:
         self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
         self.conn: sqlite3.Connection | None = None
         self.uncommitted = 0
+        self.writable = True  # until a write fails (a full disk): the crawl goes on without caching
 
     def open_spider(self, spider) -> None:
         self._fingerprinter = spider.crawler.request_fingerprinter
@@ -70,9 +71,13 @@ class SqliteCacheStorage:
             self.conn = None
 
     def retrieve_response(self, spider, request):
-        row = self.conn.execute(
-            "select stored_at, status, url, headers, body, extra from responses where fingerprint = ?",
-            [self._fingerprinter.fingerprint(request)]).fetchone()
+        try:
+            row = self.conn.execute(
+                "select stored_at, status, url, headers, body, extra from responses where fingerprint = ?",
+                [self._fingerprinter.fingerprint(request)]).fetchone()
+        except sqlite3.Error as e:  # unreadable now: fetch the page in full
+            log.warning("HTTP cache unreadable (%s): %s fetched in full", e, request.url)
+            return None
         if row is None:
             return None
         stored_at, status, url, headers, body, extra = row
@@ -84,22 +89,41 @@ class SqliteCacheStorage:
         return response_from_dict(data)
 
     def store_response(self, spider, request, response) -> None:
-        if "cached" in response.flags:
+        if "cached" in response.flags or not self.writable:
             return  # revalidated (or a stale copy served for a 5xx): the stored row is this response
         extra = {k: v for k, v in response.to_dict().items() if k not in ("url", "status", "headers", "body")}
-        if not self.uncommitted:
-            self.conn.execute("begin")
-        self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?)", [
-            self._fingerprinter.fingerprint(request), request.url, time(), response.status, response.url,
-            headers_dict_to_raw(response.headers), response.body, pickle.dumps(extra, protocol=4)])
+        try:
+            if not self.uncommitted:
+                self.conn.execute("begin")
+            self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?)", [
+                self._fingerprinter.fingerprint(request), request.url, time(), response.status, response.url,
+                headers_dict_to_raw(response.headers), response.body, pickle.dumps(extra, protocol=4)])
+        except sqlite3.Error as e:
+            self._stop_writing(e)
+            return
         self.uncommitted += 1
         if self.uncommitted >= self.COMMIT_EVERY:
             self._commit()
 
     def _commit(self) -> None:
         if self.uncommitted:
-            self.conn.execute("commit")
+            try:
+                self.conn.execute("commit")
+            except sqlite3.Error as e:
+                self._stop_writing(e)
             self.uncommitted = 0
+
+    def _stop_writing(self, error: sqlite3.Error) -> None:
+        """A cache write failed (a full disk): the crawl goes on, fetching in full what is not cached."""
+        log.warning("HTTP cache %s: could not write (%s); not caching for the rest of this crawl",
+                    self.cachedir, error)
+        self.writable = False
+        self.uncommitted = 0
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("rollback")
+        except sqlite3.Error:
+            pass
 
 
 def _connect(path: Path) -> sqlite3.Connection:

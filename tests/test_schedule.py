@@ -77,7 +77,7 @@ def _disk_full_at(limit: int):
 
 def test_a_full_disk_stops_the_crawl_and_keeps_earlier_data(demo_crawl, tmp_path):
     db = tmp_path / "full.db"
-    base = ["crawl", "--seeds", demo_crawl.seeds, "--db", db, "--progress-interval", "0", "--no-cache"]
+    base = ["crawl", "--seeds", demo_crawl.seeds, "--db", db, "--progress-interval", "0"]
     assert run_cli(*base, "--max-pages", "1", timeout=120).returncode == 0
     clinics = "select domain, score, tier, screening, pages_crawled from clinics order by domain"
     before = _rows(db, clinics)
@@ -88,6 +88,8 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_data(demo_crawl, tmp_path
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"Error: could not write {db} (") and "is the disk full?" in last, result.stderr
     assert "Traceback" not in result.stderr
+    log = db.with_name("full.db.log").read_text(encoding="utf-8")
+    assert "not caching for the rest of this crawl" in log and "Traceback" not in log  # the cache gave up quietly
     assert _rows(db, "pragma integrity_check") == [("ok",)]
     assert _rows(db, "select id, status from crawls") == [(1, "finished"), (2, "failed")]
     assert _rows(db, clinics) == before  # the batch that failed rolled back whole

@@ -77,3 +77,13 @@ def test_every_cached_page_is_revalidated_even_when_the_site_calls_it_fresh():
     assert not policy.is_cached_response_fresh(cached, request)
     assert request.headers[b"If-None-Match"] == b'"abc"'
     assert request.headers[b"If-Modified-Since"] == HEADERS["Last-Modified"].encode()
+
+
+def test_a_cache_that_cannot_be_written_is_skipped_not_fatal(tmp_path, caplog):
+    storage, spider = opened(tmp_path)
+    storage.conn.execute("pragma query_only = 1")  # SQLite now refuses every write, as on a full disk
+    storage.store_response(spider, Request(URL), page())  # no exception: the crawl goes on
+    assert "not caching for the rest of this crawl" in caplog.text and not storage.writable
+    assert storage.retrieve_response(spider, Request(URL)) is None
+    storage.store_response(spider, Request(URL + "x/"), page())  # skipped quietly from now on
+    storage.close_spider(spider)
