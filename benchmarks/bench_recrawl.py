@@ -3,9 +3,9 @@
     python benchmarks/bench_recrawl.py [--sites 300] [--keep DIR]
 
 Two webs, each crawled twice by `clinicvet crawl` into a fresh database with the HTTP cache in
-<db>.cache/ (RFC 2616 policy: an unchanged page costs a 304):
+<db>.cache/ (crawler/httpcache.py: every page revalidated, an unchanged page costs a 304):
 
-* the demo web (24 small sites, politeness on as in a real crawl): what a scheduled re-crawl of a
+* the demo web (23 small sites, politeness on as in a real crawl): what a scheduled re-crawl of a
   few sites costs, where start-up and per-site delays dominate;
 * a synthetic web of N sites (benchmarks/synthweb.py, 30-150 KB pages that answer If-None-Match
   with 304) with the benchmark profile of bench_crawl.py (politeness delays off), where the work

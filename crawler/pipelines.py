@@ -203,19 +203,14 @@ class StorePipeline:
         if self.store_error:
             return
         # Seeds that produced no item at all (e.g. every request refused by robots.txt), and sites
-        # the spider never called done (a stopped crawl, a callback that failed).
+        # the spider never called done (a stopped crawl, a callback that failed): written now.
         for seed in getattr(spider, "seed_list", []):
             key = site_key(seed.url)
             if key not in self.sites and key not in self.finished:
                 self.sites[key] = SiteState(seed.url, seed.name)  # _write_clinic says why it is empty
                 self.ids[key] = self.store.clinic_id(key, seed.url)
-        try:
-            with self.store.transaction():
-                for key, state in list(self.sites.items()):
-                    self._write_clinic(key, state)
-        except sqlite3.Error as e:
-            self._store_failed(e)
-        self.sites.clear()
+        self.ready = list(self.sites)
+        self._flush()
         self.crawler.stats.set_value("clinicvet/sites_ok", self.ok)
         self.crawler.stats.set_value("clinicvet/sites_failed", self.failed)
 

@@ -223,13 +223,12 @@ class ClinicSpider(scrapy.Spider):
         sitemap = read_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if sitemap is None:
             return
+        locs = resolve_links(response.url, [(e["loc"], "") for e in sitemap if e.get("loc")])
         if sitemap.type == "sitemapindex" and response.meta["sitemap_depth"] == 0:
-            children = [canonical(e["loc"]) for e in sitemap if e.get("loc")]
-            for url in [u for u in children if site_key(u) in site.hosts][:self.SITEMAP_CHILDREN]:
+            for url in [u for u, _ in locs if site_key(u) in site.hosts][:self.SITEMAP_CHILDREN]:
                 yield self._sitemap_request(site, key, url, depth=1)
         elif sitemap.type == "urlset":
-            wanted = resolve_links(response.url, [(e["loc"], "") for e in sitemap if e.get("loc")])
-            wanted = [(u, a) for u, a in wanted if self.ranker.priority(u) > self.ranker.default]
+            wanted = [(u, a) for u, a in locs if self.ranker.priority(u) > self.ranker.default]
             self.crawler.stats.inc_value("clinicvet/sitemap_urls", len(wanted))
             yield from self._follow(wanted, site, key, depth=1)
 
