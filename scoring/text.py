@@ -17,11 +17,13 @@ _TRANSLATE = str.maketrans({
 })
 _TRANSLATED = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+_ODD_BLANK = re.compile(r"[\t\r\f\v]")
 _ABBREV = {
     "dr", "mr", "mrs", "ms", "st", "no", "jr", "sr", "vs", "etc", "inc", "ste", "approx", "e.g",
     "i.e", "u.s", "m.d", "d.o", "ph.d", "psy.d", "n.p", "p.a", "r.n", "prof", "dept", "fig",
     "mt", "ft", "co", "corp", "ltd", "blvd", "ave", "rd", "apt", "min", "hr", "hrs", "a.m", "p.m",
 }
+_INITIAL = re.compile(r"[a-z]")
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _NEGATIVE = ("no", "nope", "not at all", "not necessarily", "you do not", "you don't", "you won't",
              "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
@@ -55,7 +57,10 @@ def normalize(text: str) -> str:
             text = unicodedata.normalize("NFKC", text)
         if _TRANSLATED.search(text):
             text = text.translate(_TRANSLATE)
-    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    # Extracted text has its blanks collapsed already: check before a substitution at every space.
+    if "  " in text or _ODD_BLANK.search(text):
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def split_sentences(block: str) -> list[str]:
@@ -65,7 +70,7 @@ def split_sentences(block: str) -> list[str]:
     for m in _SPLIT.finditer(block):
         before = block[start:m.start()].rstrip("\"')]")
         last = before.rsplit(" ", 1)[-1].rstrip(".!?").lower()
-        if before.endswith(".") and (last in _ABBREV or re.fullmatch(r"[a-z]", last)):
+        if before.endswith(".") and (last in _ABBREV or _INITIAL.fullmatch(last)):
             continue
         out.append(block[start:m.start()].strip())
         start = m.end()

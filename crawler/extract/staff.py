@@ -30,8 +30,9 @@ ROLE_WORDS = re.compile(
     r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
     r"naturopath|coach|clinician|provider|specialist|surgeon|paramedic|guide|lead|manager|"
     r"coordinator|crna|rn|np|pa)\b", re.I)
-# Cheap test first: a line can only name staff if it has a credential or a "Dr" in it.
-_HINT = re.compile(rf"(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
+# Cheap test first: a line can only name staff if it has a credential or a "Dr" in it. Every
+# credential begins with a capital: the lookahead spares the alternation at every other character.
+_HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
 
 

@@ -97,6 +97,16 @@ def test_links_come_out_absolute_canonical_and_web_only():
                      ("https://other.example/X", "Out")]
 
 
+def test_a_menu_repeated_across_pages_and_sites_resolves_against_each_pages_host():
+    """Resolved hrefs are cached by what they depend on (nothing, the origin, or the whole base):
+    the same menu on two sites, and a relative link on two pages, each resolve for their page."""
+    html = '<a href="/team/">Team</a> <a href="faq/">FAQ</a> <a href="//cdn.example/x">CDN</a>'
+    for page in ("https://cedar.example/about/", "http://pine.example:8080/services/iv/", "https://cedar.example/"):
+        origin = page.split("/", 3)[:3]
+        assert [u for u, _ in extract_page(html, page).links] == [
+            "/".join(origin) + "/team/", page + "faq/", page.split(":", 1)[0] + "://cdn.example/x"]
+
+
 def test_relative_links_resolve_against_the_pages_base_href():
     html = """<html><head><base href="https://cedar.example/"></head><body>
     <a href="team/">Our team</a> <a href="/faq/">FAQ</a> <a href="https://cedar.example/pricing/">Pricing</a></body></html>"""
