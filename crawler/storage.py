@@ -97,7 +97,9 @@ class Store:
         """Update one clinic and replace its evidence, atomically.
 
         With result None (nothing could be fetched this run) the last good flags, score and
-        evidence are kept; only status, error and crawl time change.
+        evidence are kept; only status, error and crawl time change. Evidence and staff the same
+        as stored are left as they are: a re-crawl of an unchanged site rewrites neither them nor
+        their full-text index.
         """
         with self.db.atomic():
             row = dict(fields)
@@ -105,25 +107,32 @@ class Store:
                 row.update(score=result.score, tier=result.tier, words=result.words)
                 row.update({f: int(result.present(f)) for f in FLAGS})
                 row.update(services=dumps(result.services), conditions=dumps(result.conditions))
-                self.db.execute("delete from evidence where clinic_id = ?", [clinic_id])
-                self.db["evidence"].insert_all(
-                    {"clinic_id": clinic_id, "flag": flag, "page_url": ev.url, "snippet": ev.snippet}
-                    for flag, evs in result.flags.items() for ev in evs
-                )
+                self._replace("evidence", clinic_id, ("flag", "page_url", "snippet"),
+                              [(flag, ev.url, ev.snippet) for flag, evs in result.flags.items() for ev in evs])
             if staff is not None:
-                self.db.execute("delete from staff where clinic_id = ?", [clinic_id])
-                self.db["staff"].insert_all({"clinic_id": clinic_id, **m} for m in staff)
-            self.db["clinics"].update(clinic_id, row)
+                self._replace("staff", clinic_id, ("name", "credentials", "role", "page_url"),
+                              [tuple(m.get(c) for c in ("name", "credentials", "role", "page_url")) for m in staff])
+            if row:
+                sets = ", ".join(f'"{column}" = ?' for column in row)
+                self.db.execute(f"update clinics set {sets} where id = ?", [*row.values(), clinic_id])
             if run_id:
                 self._record_history(clinic_id, run_id)
 
+    def _replace(self, table: str, clinic_id: int, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Make the clinic's rows of table these (in this order), unless they already are."""
+        cols = ", ".join(columns)
+        stored = self.db.execute(f"select {cols} from {table} where clinic_id = ? order by id", [clinic_id]).fetchall()
+        if stored == rows:
+            return
+        self.db.execute(f"delete from {table} where clinic_id = ?", [clinic_id])
+        self.db.conn.executemany(f"insert into {table} (clinic_id, {cols}) values (?, {', '.join('?' * len(columns))})",
+                                 [(clinic_id, *r) for r in rows])
+
     def _record_history(self, clinic_id: int, crawl_id: int) -> None:
         """The clinic's score, tier, flags and status as this run left them (one row per run)."""
-        cols = ["score", "tier", *FLAGS, "status"]
-        values = self.db.execute(f"select {', '.join(cols)} from clinics where id = ?", [clinic_id]).fetchone()
-        self.db["clinic_history"].upsert(
-            {"crawl_id": crawl_id, "clinic_id": clinic_id, **dict(zip(cols, values)), "recorded_at": now()},
-            pk=("crawl_id", "clinic_id"))
+        cols = ", ".join(["score", "tier", *FLAGS, "status"])
+        self.db.execute(f"insert or replace into clinic_history (crawl_id, clinic_id, {cols}, recorded_at) "
+                        f"select ?, id, {cols}, ? from clinics where id = ?", [crawl_id, now(), clinic_id])
 
     def stored_pages(self, urls: list[str]) -> dict[str, dict]:
         """Stored pages by URL (status, title, text, fetched_at): what a resumed crawl replays."""

@@ -30,3 +30,48 @@ def test_refuses_a_file_that_is_not_sqlite(tmp_path):
     with pytest.raises(StoreError, match="not an SQLite database"):
         Store(notes)
     assert notes.read_text() == "not a database"
+
+
+def test_a_clinic_written_again_unchanged_keeps_its_evidence_rows(tmp_path):
+    """A re-crawl of an unchanged site leaves evidence and staff rows (and their full-text index)
+    as they were; changed evidence replaces the old; every run gets its history row."""
+    from scoring import FLAGS, ClinicScore, Evidence
+
+    store = Store(tmp_path / "c.db")
+    try:
+        store.db["pages"].insert_all([{"url": "http://a.test/"}, {"url": "http://a.test/team"}], pk="url")
+        clinic = store.clinic_id("a.test", "http://a.test/")
+        flags = {f: [] for f in FLAGS}
+        flags["screening"] = [Evidence("http://a.test/", "Every patient has a psychiatric evaluation first.")]
+        staff = [{"name": "Ana Ruiz", "credentials": "MD", "role": "Medical Director", "page_url": "http://a.test/team"}]
+
+        def write(crawl):
+            store.write_clinic(clinic, {"name": "A", "status": "ok"}, ClinicScore(40, "some", 300, flags),
+                               staff, run_id=crawl)
+
+        def rows(table):
+            return store.db.execute(f"select * from {table} where clinic_id = ? order by id", [clinic]).fetchall()
+
+        store.db.execute("create temp table rewritten (tbl text)")
+        for table in ("evidence", "staff"):
+            store.db.execute(f"create temp trigger {table}_deleted after delete on main.{table} "
+                             f"begin insert into rewritten values ('{table}'); end")
+        first, second, third = (store.start_crawl(seeds="s.csv") for _ in range(3))
+        write(first)
+        evidence, members = rows("evidence"), rows("staff")
+        write(second)
+        assert rows("evidence") == evidence and rows("staff") == members
+        assert store.db.execute("select * from rewritten").fetchall() == []  # not deleted and written again
+        flags["screening"].append(Evidence("http://a.test/team", "We screen for psychosis and heart disease."))
+        write(third)
+        assert store.db.execute("select distinct tbl from rewritten").fetchall() == [("evidence",)]
+        snippets = [r[-1] for r in rows("evidence")]
+        assert snippets == ["Every patient has a psychiatric evaluation first.",
+                            "We screen for psychosis and heart disease."]
+        assert store.db.execute("select count(*) from evidence_fts where evidence_fts match 'psychosis'").fetchone() == (1,)
+        history = store.db.execute("select crawl_id, score, tier, screening, status from clinic_history "
+                                   "where clinic_id = ? order by crawl_id", [clinic]).fetchall()
+        assert history == [(c, 40, "some", 1, "ok") for c in (first, second, third)]
+        assert store.db.execute("select name, score, screening from clinics where id = ?", [clinic]).fetchone() == ("A", 40, 1)
+    finally:
+        store.close()
