@@ -1,5 +1,8 @@
 """The baseline: a bare Scrapy spider that fetches the same pages as the clinic spider (same hosts,
-same links, same budget) and does nothing with them."""
+same links, same budget) and does nothing with them but find their links.
+
+With `-a urls=FILE` (one URL a line) it requests exactly those and does not even parse them: what
+fetching a known list of pages costs Scrapy itself (bench_recrawl.py's floor for a re-crawl)."""
 
 from urllib.parse import urljoin, urlsplit
 
@@ -9,13 +12,16 @@ import scrapy
 class BareSpider(scrapy.Spider):
     name = "bare"
 
-    def __init__(self, seeds: str = "", max_pages: str = "40", **kwargs):
+    def __init__(self, seeds: str = "", max_pages: str = "40", urls: str = "", **kwargs):
         super().__init__(**kwargs)
-        self.seed_urls = [line.split(",")[0] for line in open(seeds).read().splitlines()[1:] if line]
+        self.fixed_urls = open(urls).read().split() if urls else []
+        self.seed_urls = [line.split(",")[0] for line in open(seeds).read().splitlines()[1:] if line] if seeds else []
         self.max_pages = int(max_pages)
         self.seen: dict[str, set[str]] = {}
 
     async def start(self):
+        for url in self.fixed_urls:
+            yield scrapy.Request(url, dont_filter=True, callback=self.fetched)
         for url in self.seed_urls:
             self.seen[urlsplit(url).hostname] = {url}
             yield scrapy.Request(url, dont_filter=True)
@@ -28,3 +34,6 @@ class BareSpider(scrapy.Spider):
             if urlsplit(url).hostname == host and url not in seen and len(seen) < self.max_pages:
                 seen.add(url)
                 yield scrapy.Request(url, dont_filter=True)
+
+    def fetched(self, response):
+        return None

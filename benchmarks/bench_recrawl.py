@@ -12,6 +12,10 @@ Two webs, each crawled twice by `clinicvet crawl` into a fresh database with the
   per page shows: the second crawl neither downloads nor parses nor scores an unchanged page
   (crawler/page_memo.py).
 
+On the synthetic web, bare Scrapy (benchmarks/bare_spider.py) with the same HTTP cache also crawls
+twice: its second crawl is Scrapy's own cost for the same conditional requests, the floor under
+clinicvet's.
+
 Prints bytes that came over the network (clinicvet/wire_bytes: bodies and headers of responses not
 served from the cache), wall time of the whole command, requests, 304s, pages parsed again and
 ratios. Targets: at least 5x fewer bytes and 2x less wall time on the second crawl.
@@ -19,6 +23,7 @@ ratios. Targets: at least 5x fewer bytes and 2x less wall time on the second cra
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -78,7 +83,41 @@ def synthetic(sites: int, tmp: Path) -> dict:
         seeds = tmp / "synth-seeds.csv"
         seeds.write_text("url,name\n" + "".join(f"http://site-{i:05d}.bench.test:{port}/,\n" for i in range(sites)))
         settings = {k: v for k, v in PROFILE.items() if k not in ("LOG_LEVEL", "CLINICVET_PROGRESS_INTERVAL")}
-        return twice(f"synthetic web, {sites} sites, benchmark profile (delays off)", seeds, tmp / "synth.db", settings)
+        result = twice(f"synthetic web, {sites} sites, benchmark profile (delays off)", seeds, tmp / "synth.db", settings)
+        result["bare_scrapy"] = bare_twice(tmp / "synth.db", tmp, settings)
+        return result
+
+
+def bare_twice(db: Path, tmp: Path, settings: dict) -> dict:
+    """Bare Scrapy with the same HTTP cache, on the same web, twice each way
+    (benchmarks/bare_spider.py): following links, which parses every page again on the second
+    crawl as a spider without clinicvet's page memo must; and requesting the list of URLs
+    clinicvet stored, parsing nothing. The second crawl of the list is what the conditional
+    requests alone cost Scrapy: the floor under any Scrapy re-crawl of this web."""
+    with sqlite3.connect(db) as conn:
+        (tmp / "urls.txt").write_text("\n".join(url for (url,) in conn.execute("select url from pages")))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = {}
+    for mode, spider_args in (("links", ["-a", f"seeds={tmp / 'synth-seeds.csv'}"]),
+                              ("url list", ["-a", f"urls={tmp / 'urls.txt'}"])):
+        cache = tmp / f"bare-cache-{mode.replace(' ', '-')}"
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), *spider_args,
+               *[arg for k, v in {**settings, "LOG_LEVEL": "WARNING", "HTTPCACHE_ENABLED": "1", "HTTPCACHE_DIR": str(cache),
+                                  "HTTPCACHE_POLICY": "crawler.httpcache.RevalidatePolicy",
+                                  "HTTPCACHE_STORAGE": "crawler.httpcache.SqliteCacheStorage"}.items()
+                 for arg in ("-s", f"{k}={v}")]]
+        walls = []
+        for _ in range(2):
+            started = time.monotonic()
+            # Outside the project directory (no scrapy.cfg): Scrapy's defaults, as in bench_crawl.py.
+            run = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=1800)
+            walls.append(time.monotonic() - started)
+            if run.returncode != 0:
+                sys.exit(f"bare crawl failed:\n{run.stderr}")
+        result[mode] = {"first_wall": round(walls[0], 2), "second_wall": round(walls[1], 2),
+                        "wall_ratio": round(walls[0] / walls[1], 2)}
+        print(f"bare Scrapy, same cache, {mode}: {walls[0]:.2f} s, then {walls[1]:.2f} s ({walls[0] / walls[1]:.1f}x)")
+    return result
 
 
 def main() -> None:
