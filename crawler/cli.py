@@ -54,8 +54,11 @@ cli.add_command(discover)
 @click.option("--resume", is_flag=True,
               help="Keep the crawl's state in DB.job/: a run stopped with SIGTERM or Ctrl-C is "
                    "continued by the next --resume run (same seeds and options) instead of starting over.")
+@click.option("--benchmark", is_flag=True,
+              help="Politeness off (crawler/benchmark_profile.yml), to measure the crawl on a web you serve "
+                   "yourself: refused unless every seed is on a loopback or private address or a .test name.")
 def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, log_file, no_cache, overrides,
-          resume):
+          resume, benchmark):
     """Crawl each seed's site into DB (re-running updates clinics in place).
 
     Exit status: 0 when the run finished and at least one site was crawled; 1 when no site could be
@@ -65,6 +68,10 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
     from crawler.lock import CrawlLock, LockedError
 
     settings = {"CLINICVET_PROGRESS_INTERVAL": progress_interval}
+    if benchmark:
+        from crawler.benchmark import profile
+
+        settings.update(profile())
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
@@ -78,6 +85,15 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
 
             seeds = write_seeds_csv(seeds_from_db(db), Path(f"{db}.seeds.csv"))
         seed_list = read_seeds(seeds)
+        if benchmark:
+            from crawler.benchmark import own_host
+
+            public = [s.url for s in seed_list if not own_host(s.url)]
+            if public:
+                raise click.ClickException(
+                    f"--benchmark turns politeness off and is only for a web you serve yourself; "
+                    f"{len(public)} seed(s) are not on a loopback or private address or a .test name, "
+                    f"e.g. {public[0]}")
         if rules:
             load_rules(rules)
         Store(db).close()  # creates the schema, or fails early with a clear message

@@ -59,6 +59,26 @@ def test_crawl_of_unreachable_sites_fails_cleanly(tmp_path):
     assert status == "unreachable" and "refused" in error.lower()
 
 
+def test_benchmark_profile_is_refused_for_a_public_site_and_applied_on_a_local_one(tmp_path):
+    seeds = tmp_path / "s.csv"
+    seeds.write_text("url\nhttp://127.0.0.1:9/\nhttps://calm-harbor-ketamine.com/\n")
+    db = tmp_path / "x.db"
+    assert_one_line_error(run_cli("crawl", "--benchmark", "--seeds", seeds, "--db", db),
+                          "1 seed(s) are not on a loopback or private address or a .test name, "
+                          "e.g. https://calm-harbor-ketamine.com/")
+    assert not db.exists()  # refused before anything was written
+    seeds.write_text("url\nhttp://127.0.0.1:9/\n")  # connection refused: the crawl ends at once
+    result = run_cli("crawl", "--benchmark", "--seeds", seeds, "--db", db, "--progress-interval", "0",
+                     "--set", "CONCURRENT_REQUESTS=8")
+    assert_one_line_error(result, "no site could be crawled")
+    log = (tmp_path / "x.db.log").read_text()
+    overridden = log[log.index("Overridden settings"):][:2000]
+    # The profile's values where crawler/settings.py says otherwise, and --set still wins.
+    assert "'CONCURRENT_REQUESTS_PER_DOMAIN': 4" in overridden and "'CONCURRENT_REQUESTS': '8'" in overridden
+    assert "'RETRY_ENABLED': False" in overridden
+    assert "'AUTOTHROTTLE_ENABLED'" not in overridden  # back to Scrapy's default, off (the project's is on)
+
+
 def test_score_html_file_as_json():
     result = run_cli("score", "--json", FILES / "wordpress_home.html")
     assert result.returncode == 0, result.stderr
