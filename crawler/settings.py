@@ -31,9 +31,10 @@ DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
-# Outputs of one callback processed at once. A page gives one item and a few links; Scrapy's 100
-# starts 100 asyncio tasks per response, which cost the reactor thread more than parsing the links.
-CONCURRENT_ITEMS = 16
+# Outputs of one callback processed at once. A page gives one item and a few links; Scrapy starts
+# this many asyncio tasks for every response (its default, 100, cost the reactor thread more than
+# handling the links). 4 against 16: a re-crawl of 300 unchanged sites about 9% faster.
+CONCURRENT_ITEMS = 4
 TELNETCONSOLE_ENABLED = False
 
 # Breadth first within a site, so the budget goes to pages near the home page; the spider's own
