@@ -46,6 +46,19 @@ def test_full_text_search_on_evidence(server):
     assert data["rows"] and all("evaluation" in r["snippet"].lower() for r in data["rows"])
 
 
+def test_datasette_reads_the_database_through_mmap(server, tmp_path):
+    import sqlite3
+
+    from crawler.datasette.plugins.clinicvet_sqlite import MMAP_BYTES, prepare_connection
+
+    base, _ = server
+    plugins = {p["name"]: p["hooks"] for p in httpx.get(f"{base}/-/plugins.json?all=1").json()}
+    assert "prepare_connection" in plugins["clinicvet_sqlite.py"]  # loaded by the real Datasette
+    conn = sqlite3.connect(tmp_path / "x.db")
+    prepare_connection(conn)
+    assert conn.execute("pragma mmap_size").fetchone() == (MMAP_BYTES,)
+
+
 def test_page_search_shows_twenty_pages_at_a_time(server, demo_crawl):
     import sqlite3
 
