@@ -10,7 +10,10 @@ Storage. Scrapy's filesystem storage creates a directory and seven files per res
 files cost the reactor thread 2 ms a page here (a quarter of a first crawl). `SqliteCacheStorage`
 keeps each response as one row of HTTPCACHE_DIR/<spider>.sqlite, committed every few hundred rows:
 a cache, so a crawl killed before a commit only fetches those pages in full next time. A
-revalidated response (304) is the row already stored and is not written again.
+revalidated response (304) is the row already stored and is not written again. After a whole crawl,
+the entries of the sites it crawled that it did not ask for again (pages gone, moved or no longer
+linked) are dropped, so the cache holds what the last crawl of each site fetched rather than every
+page a site ever had.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pickle
 import sqlite3
 from pathlib import Path
 from time import time
+from urllib.parse import urlsplit
 
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.utils.project import data_path
@@ -51,9 +55,13 @@ class SqliteCacheStorage:
         self.conn: sqlite3.Connection | None = None
         self.uncommitted = 0
         self.writable = True  # until a write fails (a full disk): the crawl goes on without caching
+        self.asked: set[bytes] = set()  # fingerprints this crawl looked up or stored
+        self.hosts: set[str] = set()  # and the hosts they were on
 
     def open_spider(self, spider) -> None:
         self._fingerprinter = spider.crawler.request_fingerprinter
+        self._stats = spider.crawler.stats
+        self._resumable = bool(spider.crawler.settings.get("JOBDIR"))
         self.cachedir.mkdir(parents=True, exist_ok=True)
         path = self.cachedir / f"{spider.name}.sqlite"
         try:
@@ -67,14 +75,39 @@ class SqliteCacheStorage:
     def close_spider(self, spider) -> None:
         if self.conn is not None:
             self._commit()
+            self._prune()
             self.conn.close()
             self.conn = None
+
+    def _prune(self) -> None:
+        """Drop the entries of the hosts this crawl visited that it did not ask for. Only after a
+        crawl that finished (Scrapy's finish_reason, set before the spider_closed handlers that
+        close this storage) and that is not resumable: a stopped or resumed run did not ask for
+        everything, and a crawl of a few seeds leaves other sites' entries alone."""
+        if not self.writable or self._resumable or self._stats.get_value("finish_reason") != "finished":
+            return
+        try:
+            stale = [(fingerprint,) for fingerprint, url in self.conn.execute("select fingerprint, request_url from responses")
+                     if fingerprint not in self.asked and _host(url) in self.hosts]
+            if stale:
+                with self.conn:
+                    self.conn.execute("begin")
+                    self.conn.executemany("delete from responses where fingerprint = ?", stale)
+                log.info("HTTP cache: dropped %d entries this crawl no longer asked for", len(stale))
+        except sqlite3.Error as e:  # only a cache: the next crawl tries again
+            log.warning("HTTP cache %s: could not drop stale entries (%s)", self.cachedir, e)
+
+    def _ask(self, request) -> bytes:
+        fingerprint = self._fingerprinter.fingerprint(request)
+        self.asked.add(fingerprint)
+        self.hosts.add(_host(request.url))
+        return fingerprint
 
     def retrieve_response(self, spider, request):
         try:
             row = self.conn.execute(
                 "select stored_at, status, url, headers, body, extra from responses where fingerprint = ?",
-                [self._fingerprinter.fingerprint(request)]).fetchone()
+                [self._ask(request)]).fetchone()
         except sqlite3.Error as e:  # unreadable now: fetch the page in full
             log.warning("HTTP cache unreadable (%s): %s fetched in full", e, request.url)
             return None
@@ -96,7 +129,7 @@ class SqliteCacheStorage:
             if not self.uncommitted:
                 self.conn.execute("begin")
             self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?)", [
-                self._fingerprinter.fingerprint(request), request.url, time(), response.status, response.url,
+                self._ask(request), request.url, time(), response.status, response.url,
                 headers_dict_to_raw(response.headers), response.body, pickle.dumps(extra, protocol=4)])
         except sqlite3.Error as e:
             self._stop_writing(e)
@@ -124,6 +157,10 @@ class SqliteCacheStorage:
                 self.conn.execute("rollback")
         except sqlite3.Error:
             pass
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -167,10 +167,21 @@ def test_sigterm_is_recorded_as_failed(demo_crawl, tmp_path):
 def test_recrawl_revalidates_from_the_cache(demo_crawl, tmp_path):
     """The default crawl caches pages in <db>.cache/; a re-crawl gets 304s and the same flags."""
     db = tmp_path / "cache.db"
-    for _ in range(2):
+    cache = tmp_path / "cache.db.cache" / "clinic.sqlite"
+    site = demo_crawl.seeds.read_text(encoding="utf-8").splitlines()[1].split(",")[0].rstrip("/")
+    for run in range(2):
         result = run_cli("crawl", "--seeds", demo_crawl.seeds, "--db", db, "--progress-interval", "0", timeout=120)
         assert result.returncode == 0, result.stderr
-    assert (tmp_path / "cache.db.cache").is_dir()
+        if run == 0:  # a page the site has since removed, and a page of a site this crawl does not visit
+            with sqlite3.connect(cache) as conn:
+                conn.executemany("insert into responses (fingerprint, request_url, stored_at, status, url) "
+                                 "values (?, ?, 0, 200, ?)", [(b"gone", f"{site}/removed/", f"{site}/removed/"),
+                                                              (b"other", "http://elsewhere.test/", "http://elsewhere.test/")])
+            conn.close()
+    # The whole re-crawl dropped the removed page's entry and left the other site's.
+    assert _rows(cache, "select request_url from responses where fingerprint in (x'676f6e65', x'6f74686572')") == [
+        ("http://elsewhere.test/",)]
+    assert "dropped 1 entries" in (tmp_path / "cache.db.log").read_text()
     first, second = (json.loads(s) for (s,) in _rows(db, "select stats from crawls order by id"))
     assert second["clinicvet/wire_304"] >= 100
     # The demo's pages were last modified 90 days ago and say nothing of freshness: RFC 2616's

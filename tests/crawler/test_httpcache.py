@@ -87,3 +87,32 @@ def test_a_cache_that_cannot_be_written_is_skipped_not_fatal(tmp_path, caplog):
     assert storage.retrieve_response(spider, Request(URL)) is None
     storage.store_response(spider, Request(URL + "x/"), page())  # skipped quietly from now on
     storage.close_spider(spider)
+
+
+def test_after_a_whole_crawl_entries_it_no_longer_asked_for_are_dropped(tmp_path):
+    """Pages gone from a site leave the cache with the next whole crawl of that site; other sites'
+    entries stay, and a stopped or resumable crawl drops nothing."""
+    other = "https://pine.example/faq/"
+    gone = "https://cedar.example/old-page/"
+
+    def crawl(urls, reason="finished", **settings):
+        storage, spider = opened(tmp_path, **settings)
+        for url in urls:
+            if storage.retrieve_response(spider, Request(url)) is None:
+                storage.store_response(spider, Request(url), page().replace(url=url))
+        spider.crawler.stats.set_value("finish_reason", reason)
+        storage.close_spider(spider)
+
+    def cached():
+        with sqlite3.connect(tmp_path / "clinic.sqlite") as conn:
+            urls = {url for (url,) in conn.execute("select request_url from responses")}
+        conn.close()
+        return urls
+
+    crawl([URL, gone, other])
+    crawl([URL], reason="shutdown")  # stopped early: it did not ask for everything
+    assert cached() == {URL, gone, other}
+    crawl([URL], JOBDIR=str(tmp_path / "job"))  # resumable: a later run asks for the rest
+    assert cached() == {URL, gone, other}
+    crawl([URL])
+    assert cached() == {URL, other}
