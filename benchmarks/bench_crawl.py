@@ -36,6 +36,13 @@ PROFILE = {**{name: str(value) for name, value in profile().items()},
            "DNS_RESOLVER": "benchmarks.resolver.BenchResolver", "LOG_LEVEL": "INFO", "CLINICVET_PROGRESS_INTERVAL": "0"}
 
 
+def bare_spider_cmd(spider_args: list[str], settings: dict) -> list[str]:
+    """benchmarks/bare_spider.py under `scrapy runspider`. Run it outside the project directory:
+    with no scrapy.cfg in sight it is a bare Scrapy with its defaults and no clinicvet parts."""
+    return [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), *spider_args,
+            *[arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]]
+
+
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> dict:
     """Run a command; its wall time, output, exit code, and the peak RSS and CPU seconds of its
     whole process tree (the crawl and its worker processes together), sampled every 0.1 s. CPU
@@ -115,8 +122,7 @@ def bench(sites: int, tmp: Path, bare_too: bool = True) -> list[dict]:
 
         if bare_too:
             # Outside the project directory, so no scrapy.cfg: a bare Scrapy with no clinicvet parts.
-            bare = run_measured([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
-                                 "-a", f"seeds={seeds}", *settings], cwd=tmp)
+            bare = run_measured(bare_spider_cmd(["-a", f"seeds={seeds}"], PROFILE), cwd=tmp)
             stats = scrapy_stats(bare["err"])
             rows.append(row(sites, "(a) bare Scrapy", stats["pages"], stats["bytes"], bare["wall"], bare["cpu_tree_s"],
                             bare["rss_tree_mb"]))

@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_crawl import PROFILE  # noqa: E402
+from benchmarks.bench_crawl import PROFILE, bare_spider_cmd  # noqa: E402
+from crawler import settings as project  # noqa: E402
 from benchmarks.synthweb import served  # noqa: E402
 from crawler.demoweb import DemoWeb  # noqa: E402
 
@@ -101,15 +102,12 @@ def bare_twice(db: Path, tmp: Path, settings: dict) -> dict:
     for mode, spider_args in (("links", ["-a", f"seeds={tmp / 'synth-seeds.csv'}"]),
                               ("url list", ["-a", f"urls={tmp / 'urls.txt'}"])):
         cache = tmp / f"bare-cache-{mode.replace(' ', '-')}"
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"), *spider_args,
-               *[arg for k, v in {**settings, "LOG_LEVEL": "WARNING", "HTTPCACHE_ENABLED": "1", "HTTPCACHE_DIR": str(cache),
-                                  "HTTPCACHE_POLICY": "crawler.httpcache.RevalidatePolicy",
-                                  "HTTPCACHE_STORAGE": "crawler.httpcache.SqliteCacheStorage"}.items()
-                 for arg in ("-s", f"{k}={v}")]]
+        cmd = bare_spider_cmd(spider_args, {**settings, "LOG_LEVEL": "WARNING", "HTTPCACHE_ENABLED": "1",
+                                            "HTTPCACHE_DIR": str(cache), "HTTPCACHE_POLICY": project.HTTPCACHE_POLICY,
+                                            "HTTPCACHE_STORAGE": project.HTTPCACHE_STORAGE})
         walls = []
         for _ in range(2):
             started = time.monotonic()
-            # Outside the project directory (no scrapy.cfg): Scrapy's defaults, as in bench_crawl.py.
             run = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=1800)
             walls.append(time.monotonic() - started)
             if run.returncode != 0:

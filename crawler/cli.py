@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from crawler.benchmark import own_host
+from crawler.benchmark import profile as benchmark_profile
 from crawler.discovery.cli import discover
 from crawler.extract import extract_page, text_to_page
 from crawler.seeds import SeedError, read_seeds
@@ -69,9 +71,7 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
 
     settings = {"CLINICVET_PROGRESS_INTERVAL": progress_interval}
     if benchmark:
-        from crawler.benchmark import profile
-
-        settings.update(profile())
+        settings.update(benchmark_profile())
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
@@ -86,8 +86,6 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
             seeds = write_seeds_csv(seeds_from_db(db), Path(f"{db}.seeds.csv"))
         seed_list = read_seeds(seeds)
         if benchmark:
-            from crawler.benchmark import own_host
-
             public = [s.url for s in seed_list if not own_host(s.url)]
             if public:
                 raise click.ClickException(

@@ -55,8 +55,10 @@ class SqliteCacheStorage:
         self.conn: sqlite3.Connection | None = None
         self.uncommitted = 0
         self.writable = True  # until a write fails (a full disk): the crawl goes on without caching
-        self.asked: set[bytes] = set()  # fingerprints this crawl looked up or stored
-        self.hosts: set[str] = set()  # and the hosts they were on
+        # What this crawl looked up, and on which hosts: Scrapy's cache middleware looks every
+        # request up before it stores the response, so the lookups are every entry it wants.
+        self.asked: set[bytes] = set()
+        self.hosts: set[str] = set()
 
     def open_spider(self, spider) -> None:
         self._fingerprinter = spider.crawler.request_fingerprinter
@@ -97,17 +99,14 @@ class SqliteCacheStorage:
         except sqlite3.Error as e:  # only a cache: the next crawl tries again
             log.warning("HTTP cache %s: could not drop stale entries (%s)", self.cachedir, e)
 
-    def _ask(self, request) -> bytes:
+    def retrieve_response(self, spider, request):
         fingerprint = self._fingerprinter.fingerprint(request)
         self.asked.add(fingerprint)
         self.hosts.add(_host(request.url))
-        return fingerprint
-
-    def retrieve_response(self, spider, request):
         try:
             row = self.conn.execute(
                 "select stored_at, status, url, headers, body, extra from responses where fingerprint = ?",
-                [self._ask(request)]).fetchone()
+                [fingerprint]).fetchone()
         except sqlite3.Error as e:  # unreadable now: fetch the page in full
             log.warning("HTTP cache unreadable (%s): %s fetched in full", e, request.url)
             return None
@@ -129,7 +128,7 @@ class SqliteCacheStorage:
             if not self.uncommitted:
                 self.conn.execute("begin")
             self.conn.execute("insert or replace into responses values (?, ?, ?, ?, ?, ?, ?, ?)", [
-                self._ask(request), request.url, time(), response.status, response.url,
+                self._fingerprinter.fingerprint(request), request.url, time(), response.status, response.url,
                 headers_dict_to_raw(response.headers), response.body, pickle.dumps(extra, protocol=4)])
         except sqlite3.Error as e:
             self._stop_writing(e)

@@ -31,6 +31,9 @@ CLINIC_COLUMNS = {
 }
 
 
+STAFF_COLUMNS = ("name", "credentials", "role", "page_url")  # what the store writes of a staff member
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -110,8 +113,7 @@ class Store:
                 self._replace("evidence", clinic_id, ("flag", "page_url", "snippet"),
                               [(flag, ev.url, ev.snippet) for flag, evs in result.flags.items() for ev in evs])
             if staff is not None:
-                self._replace("staff", clinic_id, ("name", "credentials", "role", "page_url"),
-                              [tuple(m.get(c) for c in ("name", "credentials", "role", "page_url")) for m in staff])
+                self._replace("staff", clinic_id, STAFF_COLUMNS, [tuple(m.get(c) for c in STAFF_COLUMNS) for m in staff])
             if row:
                 sets = ", ".join(f'"{column}" = ?' for column in row)
                 self.db.execute(f"update clinics set {sets} where id = ?", [*row.values(), clinic_id])
