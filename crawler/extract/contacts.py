@@ -7,6 +7,8 @@ import phonenumbers
 # The lookarounds at the start only say where a match can begin (a token's first character, a
 # phone's first sign), which spares the regex engine a failed attempt at every letter of the page.
 _PHONE = re.compile(r"(?<![\w.])(?=[+(\d])(?:\+?1[\s.\-]?)?\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w])")
+# A number labelled as a fax ("Fax: …", "F: …", "fax/…") is not the clinic's phone.
+_FAX_LABEL = re.compile(r"(?:\bfax\b|\bf\b|\bfacsimile\b)\s*(?:number|no\.?|#)?\s*[:.\-]?\s*$", re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _EMAIL_JUNK = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|@(sentry|wixpress|example\.com$)", re.I)
 
@@ -30,10 +32,12 @@ _STREET_WORDS = (
     r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|"
     r"Place|Pl|Highway|Hwy|Circle|Cir|Trail|Trl|Terrace|Ter|Plaza|Square|Sq|Loop|Pike|Row|Alley"
 )
+# Numbered roads name no street word after the name: "301 Route 17 North", "12 US-1 S", "880 State Hwy 121".
+_NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte\.?|Highway|Hwy\.?|Road|Rd\.?|SR|CR|FM|US)[\s\-]*\d{1,4}[A-Z]?(?:\s+(?:North|South|East|West|[NSEW]{1,2})\b\.?)?"
 # "1200 Harbor Blvd, Suite 210, Austin, TX 78701" with parts on separate lines or not. It starts
 # with a digit: the lookahead tries the rest only there.
 _ADDRESS = re.compile(
-    rf"(?=\d)(?P<street>\b\d{{1,6}}(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?"
+    rf"(?=\d)(?P<street>\b\d{{1,6}}(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD})"
     rf"(?:,?\s+(?:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|#)\s*[\w\-]+)?)"
     rf"[,\s\u00b7\u2022|\-]+(?P<city>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){{0,3}}),?\s+"
     rf"(?P<state>{_STATE_ALT})\.?,?\s+(?P<postcode>\d{{5}})(?:-\d{{4}})?\b"
@@ -54,6 +58,8 @@ def to_e164(raw: str, region: str = "US") -> str:
 def find_phones(text: str) -> list[str]:
     out = []
     for m in _PHONE.finditer(text):
+        if _FAX_LABEL.search(text, max(0, m.start() - 20), m.start()):
+            continue
         e164 = to_e164(m.group(0))
         if e164 and e164 not in out:
             out.append(e164)

@@ -52,6 +52,18 @@ def test_phone_formats_normalise_to_e164():
     assert to_e164("12345") == ""
 
 
+def test_fax_numbers_are_not_phones():
+    assert find_phones("Fax: 512-555-0100 | Phone: 512-555-0199") == ["+15125550199"]
+    assert find_phones("P: (512) 555-0199  F: (512) 555-0100") == ["+15125550199"]
+    assert find_phones("Fax number 512.555.0100") == []
+
+
+def test_address_on_a_numbered_road():
+    assert find_address("301 Route 17 North, Suite 800, Rutherford, NJ 07070") == {
+        "street": "301 Route 17 North, Suite 800", "city": "Rutherford", "state": "NJ", "postcode": "07070"}
+    assert find_address("880 State Hwy 121\nLewisville, TX 75067")["street"] == "880 State Hwy 121"
+
+
 def test_address_from_free_text():
     addr = find_address("Visit us\n1200 Harbor Blvd., Suite 210\nAustin, TX 78701\nOpen daily")
     assert addr == {"street": "1200 Harbor Blvd., Suite 210", "city": "Austin", "state": "TX", "postcode": "78701"}
