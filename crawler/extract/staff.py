@@ -5,6 +5,7 @@ Clinic team pages write people in a few shapes, which this reads line by line:
     "Sam Lee MD FASA — Medical Director"
     "Medical Director: Priya Natarajan, MD"          (often in a footer)
     "Dr. Ana Ruiz" + next line "Board-Certified Anesthesiologist"
+    "Dr. Tom Hart is a board-certified psychiatrist with ..."  (the first line of a bio)
 """
 
 import re
@@ -15,21 +16,26 @@ CREDENTIALS = (
     "AGPCNP-BC", "ANP-BC", "NP-C", "NP", "APRN", "DNP", "PA-C", "PA", "RN", "BSN", "MSN", "PhD",
     "Ph.D.", "PsyD", "Psy.D.", "LCSW", "LICSW", "LMFT", "LPC", "LPCC", "LMHC", "MFT", "DC", "ND",
     "FASA", "FAPA", "DABA", "FACEP", "MBBS", "MPH", "MA", "MS", "MSW", "CNS", "BC",
+    "APRN-BC", "NP-BC", "CNP", "DNAP", "DMSc", "MBA", "MHA",
 )
 _CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[A-Z][a-zA-Z'\-]+"  # a capitalised word that is not a credential
-_NAME = rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{1,2}}"
+# First name, an optional nickname ("Robert (Bob) Miller") or initial, then one or two more names.
+_NAME = rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][A-Z][a-z]+[)\"\u201d])?(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{1,2}}"
 _PERSON = re.compile(
     rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
     rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
 )
 _DR = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){0,2})\s*$")
+# A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
+_DR_BIO = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){1,2}),?\s+"
+                     r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
 _ROLE_FIRST = re.compile(r"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
 ROLE_WORDS = re.compile(
     r"\b(?:director|founder|owner|physician|anesthesiologist|psychiatrist|nurse|practitioner|"
     r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
     r"naturopath|coach|clinician|provider|specialist|surgeon|paramedic|guide|lead|manager|"
-    r"coordinator|crna|rn|np|pa)\b", re.I)
+    r"coordinator|officer|chief|president|partner|ceo|cmo|crna|rn|np|pa)\b", re.I)
 # Cheap test first: a line can only name staff if it has a credential or a "Dr" in it. Every
 # credential begins with a capital: the lookahead spares the alternation at every other character.
 _HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
@@ -70,6 +76,8 @@ def _people(line: str, role_first: str, nxt: str):
         yield StaffMember(_tidy(m.group("name")), creds, role)
     if not role_first and (m := _DR.match(line)) and _role_line(nxt):
         yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
+    elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
+        yield StaffMember(_tidy(m.group("name")), "", role)
 
 
 def _role(text: str) -> str:
@@ -78,8 +86,19 @@ def _role(text: str) -> str:
 
 
 def _role_line(line: str) -> str:
+    """The line under a name, when it reads as that person's role (not a sentence, not the next person)."""
     line = line.strip()
-    return line if line and not line.endswith((".", "?")) and _role(line) else ""
+    if not line or line.endswith((".", "?")) or _PERSON.match(line) or _DR.match(line):
+        return ""
+    return _role(line)
+
+
+def _role_upto(text: str) -> str:
+    """A role out of running text: up to its last role word ("board-certified psychiatrist with 20 years…")."""
+    last = None
+    for last in ROLE_WORDS.finditer(text):
+        pass
+    return _role(text[:last.end()]) if last else ""
 
 
 def _tidy(name: str) -> str:

@@ -31,3 +31,18 @@ def test_non_medical_doctors_keep_their_credentials():
 
 def test_a_city_in_maryland_is_not_a_person():
     assert find_staff("Silver Spring Office, MD 20910") == []
+
+
+def test_next_person_is_not_a_role_and_bios_give_roles():
+    text = ("Sarah Okafor, PMHNP-BC\nMaria Garcia-Lopez, MSN, APRN, FNP-C\nNurse Practitioner\n"
+            "Kevin Marsh, D.O.\nChief Medical Officer\n"
+            "Dr. Tom Hart is a board-certified psychiatrist with 20 years of experience.\n"
+            "Dr. Paul Adams is an avid cyclist and father of three.\n"
+            "Dr. Robert (Bob) Miller, MD")
+    assert find_staff(text) == [
+        StaffMember("Sarah Okafor", "PMHNP-BC", ""),
+        StaffMember("Maria Garcia-Lopez", "MSN, APRN, FNP-C", "Nurse Practitioner"),
+        StaffMember("Kevin Marsh", "D.O.", "Chief Medical Officer"),
+        StaffMember("Dr. Tom Hart", "", "board-certified psychiatrist"),
+        StaffMember("Dr. Robert (Bob) Miller", "MD", ""),
+    ]
