@@ -6,6 +6,7 @@ Clinic team pages write people in a few shapes, which this reads line by line:
     "Medical Director: Priya Natarajan, MD"          (often in a footer)
     "Dr. Ana Ruiz" + next line "Board-Certified Anesthesiologist"
     "Dr. Tom Hart is a board-certified psychiatrist with ..."  (the first line of a bio)
+    "Jane Roe" + next line "DNP, PMHNP-BC" (+ a role)  (a team card: name and credentials apart)
 """
 
 import re
@@ -30,6 +31,14 @@ _DR = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z]
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
 _DR_BIO = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){1,2}),?\s+"
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
+_CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
+_NAME_LINE = re.compile(rf"^{_NAME}$")
+# Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
+_NOT_NAME = re.compile(
+    r"\b(?:our|the|meet|team|about|services?|contact|home|book|call|ketamine|clinic|therapy|treatments?|"
+    r"care|medical|health|wellness|infusions?|center|centre|staff|providers?|and|of|for|us|new|patients?|"
+    r"faq|pricing|blog|welcome|why|how|what|locations?|insurance|resources|conditions|depression|"
+    r"anxiety|pain|ptsd|spravato|online|virtual|program|leadership|directors?)\b", re.I)
 _ROLE_FIRST = re.compile(r"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
 ROLE_WORDS = re.compile(
     r"\b(?:director|founder|owner|physician|anesthesiologist|psychiatrist|nurse|practitioner|"
@@ -59,7 +68,8 @@ def find_staff(text: str) -> list[StaffMember]:
         if m := _ROLE_FIRST.match(line):
             role_first, line = m.group("role"), m.group("rest")
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        for member in _people(line, role_first, nxt):
+        prev = lines[i - 1] if i else ""
+        for member in _people(line, role_first, nxt, prev):
             key = member.name.removeprefix("Dr. ").removeprefix("Dr ").lower()
             old = found.get(key)
             if old is None or (not old.role and member.role) or len(member.credentials) > len(old.credentials):
@@ -67,17 +77,25 @@ def find_staff(text: str) -> list[StaffMember]:
     return list(found.values())
 
 
-def _people(line: str, role_first: str, nxt: str):
+def _people(line: str, role_first: str, nxt: str, prev: str = ""):
+    if not role_first and (m := _CREDS_FIRST.match(line)) and _NAME_LINE.match(prev) and not _NOT_NAME.search(prev):
+        creds = _creds(m.group("creds"))
+        yield StaffMember(_tidy(prev), creds, _role(m.group("role")) or _role_line(nxt))
+        return
     for m in _PERSON.finditer(line):
         if _ADDRESS_HINT.search(line[m.end("creds"):m.end("creds") + 8]):
             continue  # "Baltimore, MD 21201"
-        creds = ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", m.group("creds")) if c.strip("() "))
+        creds = _creds(m.group("creds"))
         role = role_first or _role(m.group("role") or "") or _role_line(nxt)
         yield StaffMember(_tidy(m.group("name")), creds, role)
     if not role_first and (m := _DR.match(line)) and _role_line(nxt):
         yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
     elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
         yield StaffMember(_tidy(m.group("name")), "", role)
+
+
+def _creds(text: str) -> str:
+    return ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", text) if c.strip("() "))
 
 
 def _role(text: str) -> str:

@@ -46,3 +46,11 @@ def test_next_person_is_not_a_role_and_bios_give_roles():
         StaffMember("Dr. Tom Hart", "", "board-certified psychiatrist"),
         StaffMember("Dr. Robert (Bob) Miller", "MD", ""),
     ]
+
+
+def test_team_card_with_name_and_credentials_on_separate_lines():
+    text = "Our Providers\nJane Roe\nDNP, PMHNP-BC\nPsychiatric Nurse Practitioner\nLucy Park\nCRNA\nOur Services\nMD"
+    assert find_staff(text) == [
+        StaffMember("Jane Roe", "DNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
+        StaffMember("Lucy Park", "CRNA", ""),
+    ]
