@@ -148,6 +148,7 @@ class StorePipeline:
             self.ready.append(key)
 
     def _flush(self):
+        ok, failed = self.ok, self.failed
         try:
             if not self.store_error:
                 with self.store.transaction():
@@ -158,6 +159,7 @@ class StorePipeline:
                     for key in self.ready:  # after their pages, so a clinic's evidence links to stored pages
                         self._write_clinic(key, self.sites[key])
         except sqlite3.Error as e:
+            self.ok, self.failed = ok, failed  # the batch rolled back: its clinics were not written
             self._store_failed(e)
         for key in self.ready:
             self.sites.pop(key, None)
@@ -201,6 +203,7 @@ class StorePipeline:
         spider = self.crawler.spider
         self._flush()
         if self.store_error:
+            self._count_sites()
             return
         # Seeds that produced no item at all (e.g. every request refused by robots.txt), and sites
         # the spider never called done (a stopped crawl, a callback that failed): written now.
@@ -211,6 +214,10 @@ class StorePipeline:
                 self.ids[key] = self.store.clinic_id(key, seed.url)
         self.ready = list(self.sites)
         self._flush()
+        self._count_sites()
+
+    def _count_sites(self) -> None:
+        """Clinics written (committed) this run, for the run's record and the summary line."""
         self.crawler.stats.set_value("clinicvet/sites_ok", self.ok)
         self.crawler.stats.set_value("clinicvet/sites_failed", self.failed)
 

@@ -41,8 +41,11 @@ class Progress:
         if self.loop and self.loop.running:
             self.loop.stop()
         stats = self.crawler.stats
+        scored = "clinics scored"
+        if stats.get_value("clinicvet/store_error"):
+            scored = "clinics written before the database refused a write"
         print(f"[clinicvet] finished ({reason}): {self.line()}; "
-              f"{stats.get_value('clinicvet/sites_ok', 0)} clinics scored, "
+              f"{stats.get_value('clinicvet/sites_ok', 0)} {scored}, "
               f"{stats.get_value('clinicvet/sites_failed', 0)} unreachable, "
               f"{stats.get_value('clinicvet/error_pages', 0)} error pages (4xx/5xx), "
               f"{stats.get_value('clinicvet/ignored', 0)} requests skipped by robots.txt",

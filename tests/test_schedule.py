@@ -88,6 +88,7 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_data(demo_crawl, tmp_path
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"Error: could not write {db} (") and "is the disk full?" in last, result.stderr
     assert "Traceback" not in result.stderr
+    assert "clinics written before the database refused a write" in result.stderr
     log = db.with_name("full.db.log").read_text(encoding="utf-8")
     assert "not caching for the rest of this crawl" in log and "Traceback" not in log  # the cache gave up quietly
     assert _rows(db, "pragma integrity_check") == [("ok",)]
