@@ -20,6 +20,9 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s*(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no)\b)", re.I)
 # Phrases with a negator that do not negate: "not only", "may or may not", "whether or not".
 _NOT_NEGATION = re.compile(r"\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b|\bwhether or not\b|\bif not\b", re.I)
+# A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
+# whose practice the sentence describes: the generic/others check reads what follows it.
+_LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
@@ -102,7 +105,8 @@ def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
         return True
     if flag.scope != "any":
         about_others = rules.generic if flag.scope == "own" else rules.others
-        return bool(about_others.search(text)) and not rules.own.search(text)
+        body = _LEAD_LABEL.sub("", text, count=1)
+        return bool(about_others.search(body)) and not rules.own.search(body)
     return False
 
 

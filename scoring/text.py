@@ -71,7 +71,9 @@ def split_sentences(block: str) -> list[str]:
         before = block[start:m.start()].rstrip("\"')]")
         last = before.rsplit(" ", 1)[-1].rstrip(".!?").lower()
         if before.endswith(".") and (last in _ABBREV or _INITIAL.fullmatch(last)):
-            continue
+            # "No. 5" abbreviates; "In supervised use, no. Unlike opioids…" ends an FAQ answer.
+            if not (last == "no" and not block[m.end():m.end() + 1].isdigit()):
+                continue
         out.append(block[start:m.start()].strip())
         start = m.end()
     tail = block[start:].strip()
