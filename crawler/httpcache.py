@@ -65,7 +65,9 @@ class SqliteCacheStorage:
         self._stats = spider.crawler.stats
         self._resumable = bool(spider.crawler.settings.get("JOBDIR"))
         self.cachedir.mkdir(parents=True, exist_ok=True)
-        path = self.cachedir / f"{spider.name}.sqlite"
+        # A run in N processes (crawler/shards.py): each its own file, as each crawls its own sites.
+        shard = spider.crawler.settings.get("CLINICVET_SHARD")
+        path = self.cachedir / (f"{spider.name}-{shard.replace('/', 'of')}.sqlite" if shard else f"{spider.name}.sqlite")
         try:
             self.conn = _connect(path)
         except sqlite3.DatabaseError as e:  # damaged: it is only a cache, start it afresh

@@ -25,7 +25,9 @@ class CrawlJob:
 
     def stopped_run(self) -> int | None:
         """The id of the stopped run this directory would resume, if any."""
-        return self._info().get("stopped_crawl_id") if (self.dir / "spider.state").exists() else None
+        # A run in several processes (crawler/shards.py) keeps one state per process, in shard-*/.
+        states = (self.dir / "spider.state").exists() or any(self.dir.glob("shard-*/spider.state"))
+        return self._info().get("stopped_crawl_id") if states else None
 
     def open(self, crawl: dict) -> int | None:
         """Make the directory ready for `crawl` (seeds and options); returns the id of the stopped

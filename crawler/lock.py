@@ -34,6 +34,10 @@ class CrawlLock:
         self._fh = fh
         return self
 
+    def fileno(self) -> int:
+        """The locked file's descriptor: a process that inherits it holds the lock too."""
+        return self._fh.fileno()
+
     def release(self) -> None:
         if self._fh:
             self._fh.seek(0)

@@ -87,6 +87,10 @@ class StorePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
+        if run := self.crawler.settings.getint("CLINICVET_CRAWL_ID"):  # one of several processes of a run
+            self.crawl_id = run
+            self.crawler.stats.set_value("clinicvet/crawl_id", run)
+            return
         self.crawl_id = self.store.start_crawl(
             seeds=self.crawler.settings.get("CLINICVET_SEEDS_LABEL", ""),
             sites=len(getattr(spider, "seed_list", [])),
@@ -225,8 +229,8 @@ class StorePipeline:
         """Record the run, once Scrapy says why it ended: only "finished" is a whole crawl. A run
         stopped any other way (Ctrl-C, SIGTERM, a scrapyd cancel, CLOSESPIDER_* limits, a failed
         start) is recorded as failed, however it was started."""
-        if not self.crawl_id:  # never opened
-            self.store.close()
+        if not self.crawl_id or self.crawler.settings.get("CLINICVET_CRAWL_ID"):
+            self.store.close()  # never opened, or the run's own process records it (crawler/shards.py)
             return
         stats = self.crawler.stats
         recorded = {k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}

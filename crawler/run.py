@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from crawler.storage import Store, StoreError, now
+from crawler.storage import StoreError, mark_stale_runs, now, update_crawls
 from spiders.clinic import ClinicSpider
 
 
@@ -39,7 +39,8 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
         project.set("JOBDIR", str(job_dir))
     for key, value in (settings or {}).items():
         project.set(key, value)
-    mark_stale_runs(db)
+    if not project.getint("CLINICVET_CRAWL_ID"):  # else one of a run's processes: the run did it
+        mark_stale_runs(db)
     process = CrawlerProcess(project)
     if not log_file:
         # Unreachable sites and error pages are recorded (crawl_errors, pages.status) and counted in
@@ -53,33 +54,15 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     crawl_id = stats.get("clinicvet/crawl_id")
     reason = stats.get("finish_reason")
     if crawl_id is not None and resumed_from is not None:
-        _set_status(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
+        update_crawls(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
     if crawl_id is not None and (reason != "finished" or stats.get("clinicvet/store_error")):
         # Stopped (Ctrl-C, SIGTERM), broken, or the database refused a write: the clinics written
         # so far are complete rows, but the run is not a full crawl. Record it as failed, so a
         # scheduler sees a failed run (on a still-full disk the next crawl's start does it).
         try:
-            _set_status(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
+            update_crawls(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
                             "where id = ?", [now(), crawl_id])
         except (sqlite3.Error, StoreError):
             pass
         stats["clinicvet/run_status"] = "failed"
     return stats
-
-
-def mark_stale_runs(db: str) -> int:
-    """Crawls left 'running' by a process that died (SIGKILL, power loss) become 'failed'.
-
-    Called with the crawl lock held, so no live crawl of this database can be 'running'.
-    """
-    return _set_status(db, "update crawls set status = 'failed', finished_at = ? "
-                           "where status = 'running' and kind = 'crawl'", [now()])
-
-
-def _set_status(db: str, sql: str, params: list) -> int:
-    store = Store(db)
-    try:
-        with store.db.conn:
-            return store.db.execute(sql, params).rowcount
-    finally:
-        store.close()

@@ -8,6 +8,7 @@ crawl that dies leaves the previous data intact.
 import json
 import re
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -62,10 +63,33 @@ class Store:
     def finish_crawl(self, crawl_id: int, status: str, **counts) -> None:
         self.db["crawls"].update(crawl_id, {"finished_at": now(), "status": status, **counts})
 
+    @contextmanager
     def transaction(self):
         """Writes made inside commit together (each write_* inside is a savepoint): one commit for
-        a batch of pages and the clinics finished with them, not one per clinic."""
-        return self.db.atomic()
+        a batch of pages and the clinics finished with them, not one per clinic.
+
+        BEGIN IMMEDIATE takes the write lock up front, waiting (busy_timeout) while another process
+        writes: a run in several processes (crawler/shards.py) has several writers, and a deferred
+        transaction that read before it wrote would fail at once ("database is locked") when
+        another writer committed in between.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.db.conn.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
 
     # -- clinics and pages ---------------------------------------------------------------------
     def clinic_id(self, domain: str, website: str) -> int:
@@ -279,3 +303,22 @@ def _narrow_update_trigger(db: sqlite_utils.Database, table: str, columns: list[
 
 def dumps(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def mark_stale_runs(db: str) -> int:
+    """Crawls left 'running' by a process that died (SIGKILL, power loss) become 'failed'.
+
+    Called with the crawl lock held, so no live crawl of this database can be 'running'.
+    """
+    return update_crawls(db, "update crawls set status = 'failed', finished_at = ? "
+                           "where status = 'running' and kind = 'crawl'", [now()])
+
+
+def update_crawls(db: str, sql: str, params: list) -> int:
+    """One statement on the crawls table, committed (the run's record, outside any crawl)."""
+    store = Store(db)
+    try:
+        with store.db.conn:
+            return store.db.execute(sql, params).rowcount
+    finally:
+        store.close()

@@ -251,8 +251,10 @@ class ClinicSpider(scrapy.Spider):
     def closed(self, reason):
         if self.memo is not None:
             self.memo.close()
-        if reason == "finished":
-            self.state["finished"] = True  # nothing left to resume (Scrapy saves the state after this)
+        # Nothing left to resume (Scrapy saves the state after this). Not so for one process of a run
+        # in several (crawler/shards.py): if another stopped, the resumed run replays this one's sites.
+        if reason == "finished" and not self.settings.get("CLINICVET_SHARD"):
+            self.state["finished"] = True
 
     def _replay(self):
         """A resumed crawl: the pages and fetch errors its stopped run yielded, as items again
