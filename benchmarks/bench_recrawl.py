@@ -1,6 +1,6 @@
 """Second crawl of an unchanged web against the first, in one run.
 
-    python benchmarks/bench_recrawl.py [--sites 300] [--keep DIR]
+    python benchmarks/bench_recrawl.py [--sites 300] [--processes N] [--keep DIR]
 
 Two webs, each crawled twice by `clinicvet crawl` into a fresh database with the HTTP cache in
 <db>.cache/ (crawler/httpcache.py: every page revalidated, an unchanged page costs a 304):
@@ -14,7 +14,8 @@ Two webs, each crawled twice by `clinicvet crawl` into a fresh database with the
 
 On the synthetic web, bare Scrapy (benchmarks/bare_spider.py) with the same HTTP cache also crawls
 twice: its second crawl is Scrapy's own cost for the same conditional requests, the floor under
-clinicvet's.
+clinicvet's in one process. Then clinicvet crawls it twice again with --processes N (default: the
+machine's cores), the sites split between N Scrapy processes.
 
 Prints bytes that came over the network (clinicvet/wire_bytes: bodies and headers of responses not
 served from the cache), wall time of the whole command, requests, 304s, pages parsed again and
@@ -41,11 +42,11 @@ from benchmarks.synthweb import served  # noqa: E402
 from crawler.demoweb import DemoWeb  # noqa: E402
 
 
-def crawl(seeds: Path, db: Path, settings: dict | None = None) -> dict:
+def crawl(seeds: Path, db: Path, settings: dict | None = None, processes: int = 1) -> dict:
     overrides = [arg for k, v in (settings or {}).items() for arg in ("--set", f"{k}={v}")]
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--seeds", str(seeds),
-                             "--db", str(db), "--progress-interval", "0", *overrides],
+                             "--db", str(db), "--progress-interval", "0", "--processes", str(processes), *overrides],
                             cwd=ROOT, capture_output=True, text=True, timeout=1800)
     wall = time.monotonic() - started
     if result.returncode != 0:
@@ -58,9 +59,10 @@ def crawl(seeds: Path, db: Path, settings: dict | None = None) -> dict:
             "pages": pages, "parsed": pages - stats.get("clinicvet/memo_pages", 0)}
 
 
-def twice(label: str, seeds: Path, db: Path, settings: dict | None = None) -> dict:
-    first = crawl(seeds, db, settings)
-    second = crawl(seeds, db, settings)
+def twice(label: str, seeds: Path, db: Path, settings: dict | None = None, processes: int = 1,
+          polite: bool = False) -> dict:
+    first = crawl(seeds, db, settings, processes)
+    second = crawl(seeds, db, settings, processes)
     rows = [("bytes downloaded", "bytes"), ("wall time (s)", "wall"), ("requests", "requests"),
             ("304 Not Modified", "304"), ("pages stored", "pages"), ("pages parsed and scored", "parsed")]
     print(f"\n{label}: crawl, then re-crawl of the unchanged web\n")
@@ -73,20 +75,29 @@ def twice(label: str, seeds: Path, db: Path, settings: dict | None = None) -> di
         print(f"| {name} | {fmt(a)} | {fmt(b)} | {ratio} |")
     byte_ratio = first["bytes"] / max(second["bytes"], 1)
     wall_ratio = first["wall"] / second["wall"]
-    print(f"\nbytes: {byte_ratio:.1f}x fewer (target 5x) {'OK' if byte_ratio >= 5 else 'MISSED'}; "
-          f"wall time: {wall_ratio:.1f}x less (target 2x) {'OK' if wall_ratio >= 2 else 'MISSED'}")
+    wall = (f"wall time: {wall_ratio:.1f}x less (set by the per-site politeness delays, waited out alike "
+            f"in both crawls; the 2x target is measured on the synthetic web)") if polite else \
+        f"wall time: {wall_ratio:.1f}x less (target 2x) {'OK' if wall_ratio >= 2 else 'MISSED'}"
+    print(f"\nbytes: {byte_ratio:.1f}x fewer (target 5x) {'OK' if byte_ratio >= 5 else 'MISSED'}; {wall}")
     return {"web": label, "first": first, "second": second, "bytes_ratio": round(byte_ratio, 2),
             "wall_ratio": round(wall_ratio, 2)}
 
 
-def synthetic(sites: int, tmp: Path) -> dict:
+def synthetic(sites: int, tmp: Path, processes: int) -> list[dict]:
+    """Both crawls in one process, then both in `processes` (clinicvet crawl --processes): a
+    re-crawl has nothing to parse, and one Scrapy process is bound to one core."""
     with served() as port:
         seeds = tmp / "synth-seeds.csv"
         seeds.write_text("url,name\n" + "".join(f"http://site-{i:05d}.bench.test:{port}/,\n" for i in range(sites)))
         settings = {k: v for k, v in PROFILE.items() if k not in ("LOG_LEVEL", "CLINICVET_PROGRESS_INTERVAL")}
-        result = twice(f"synthetic web, {sites} sites, benchmark profile (delays off)", seeds, tmp / "synth.db", settings)
+        label = f"synthetic web, {sites} sites, benchmark profile (delays off)"
+        result = twice(f"{label}, one crawl process", seeds, tmp / "synth.db", settings)
         result["bare_scrapy"] = bare_twice(tmp / "synth.db", tmp, settings)
-        return result
+        results = [result]
+        if processes > 1:
+            results.append(twice(f"{label}, --processes {processes}", seeds, tmp / f"synth-{processes}.db",
+                                 settings, processes))
+        return results
 
 
 def bare_twice(db: Path, tmp: Path, settings: dict) -> dict:
@@ -121,6 +132,8 @@ def bare_twice(db: Path, tmp: Path, settings: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=300, help="sites of the synthetic web (0: skip it)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="also crawl the synthetic web twice with --processes N [default: the cores]")
     parser.add_argument("--keep", type=Path, help="keep the databases, caches and logs in DIR")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
@@ -130,9 +143,10 @@ def main() -> None:
         with DemoWeb(port=0) as web:
             seeds = tmp / "seeds.csv"
             web.write_seeds(seeds)
-            results.append(twice(f"demo web, {len(web.sites)} sites, polite (as a real crawl)", seeds, tmp / "recrawl.db"))
+            results.append(twice(f"demo web, {len(web.sites)} sites, polite (as a real crawl)", seeds, tmp / "recrawl.db",
+                                 polite=True))
         if args.sites:
-            results.append(synthetic(args.sites, tmp))
+            results += synthetic(args.sites, tmp, args.processes)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))
         if args.keep:
