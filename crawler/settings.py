@@ -36,6 +36,10 @@ COOKIES_ENABLED = False
 # handling the links). 4 against 16: a re-crawl of 300 unchanged sites about 9% faster.
 CONCURRENT_ITEMS = 4
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, by default, an HTTP server on localhost that runs Python code sent to it (with
+# a token it writes to ~/.local/state/scrapy/job_files/, one file per crawl, never removed). A
+# scheduled research crawl has no use for a code-execution port or the litter.
+REMOTE_CONTROL_ENABLED = False
 
 # Breadth first within a site, so the budget goes to pages near the home page; the spider's own
 # priorities put team/about/FAQ/process/pricing pages ahead of the rest.

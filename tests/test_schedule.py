@@ -62,6 +62,8 @@ def test_log_file_next_to_the_database(demo_crawl):
     text = log.read_text(encoding="utf-8")
     assert "[scrapy.core.engine] INFO: Spider opened" in text and "Spider closed (finished)" in text
     assert f"(log: {log})" in demo_crawl.result.stderr
+    # No code-execution server (Scrapy's remote control, on by default) nor its job file per crawl.
+    assert "remote_control" not in text and "Remote control" not in text
 
 
 def _disk_full_at(limit: int):
