@@ -110,9 +110,11 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
     job, resumed_from = CrawlJob(db), None
     try:
         if resume:
-            resumed_from = job.open({"seeds": [s.url for s in seed_list], "max_pages": max_pages,
-                                     "max_depth": max_depth, "rules": str(rules.resolve()) if rules else None,
-                                     "processes": processes})
+            crawl_info = {"seeds": [s.url for s in seed_list], "max_pages": max_pages,
+                          "max_depth": max_depth, "rules": str(rules.resolve()) if rules else None}
+            if processes > 1:  # one job directory per process (crawler/shards.py): only the same N resumes
+                crawl_info["processes"] = processes
+            resumed_from = job.open(crawl_info)
         elif job.stopped_run() is not None:
             click.echo(f"Note: {job.dir}/ holds a stopped crawl; this run starts afresh and leaves it "
                        f"(--resume continues it)", err=True)
