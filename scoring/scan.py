@@ -120,6 +120,10 @@ def _matches(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
         context = text
         if pattern.window and sent.words <= 8:  # a terse claim ("FDA-approved.") reads its neighbours
             context = " ".join(s.text for s in sents[max(0, i - pattern.window):i + pattern.window + 1])
+        # The pattern itself first: it fails on most sentences the prefilter lets through, and some
+        # unless/requires expressions (whole-sentence lookaheads) cost more than it does.
+        if not pattern.regex.search(text):
+            continue
         if pattern.unless and pattern.unless.search(context):
             continue
         if pattern.requires and not pattern.requires.search(context):
