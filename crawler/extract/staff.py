@@ -11,14 +11,12 @@ Clinic team pages write people in a few shapes, which this reads line by line:
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-CREDENTIALS = (
-    "M.D.", "MD", "D.O.", "DO", "CRNA", "PMHNP-BC", "PMHNP", "FNP-BC", "FNP-C", "FNP", "AGNP-C",
-    "AGPCNP-BC", "ANP-BC", "NP-C", "NP", "APRN", "DNP", "PA-C", "PA", "RN", "BSN", "MSN", "PhD",
-    "Ph.D.", "PsyD", "Psy.D.", "LCSW", "LICSW", "LMFT", "LPC", "LPCC", "LMHC", "MFT", "DC", "ND",
-    "FASA", "FAPA", "DABA", "FACEP", "MBBS", "MPH", "MA", "MS", "MSW", "CNS", "BC",
-    "APRN-BC", "NP-BC", "CNP", "DNAP", "DMSc", "MBA", "MHA",
-)
+import yaml
+
+WORDS = yaml.safe_load(Path(__file__).with_name("staff.yml").read_text(encoding="utf-8"))
+CREDENTIALS = tuple(WORDS["credentials"])
 _CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[A-Z][a-zA-Z'\-]+"  # a capitalised word that is not a credential
 # First name, an optional nickname ("Robert (Bob) Miller") or initial, then one or two more names.
@@ -34,17 +32,9 @@ _DR_BIO = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
-_NOT_NAME = re.compile(
-    r"\b(?:our|the|meet|team|about|services?|contact|home|book|call|ketamine|clinic|therapy|treatments?|"
-    r"care|medical|health|wellness|infusions?|center|centre|staff|providers?|and|of|for|us|new|patients?|"
-    r"faq|pricing|blog|welcome|why|how|what|locations?|insurance|resources|conditions|depression|"
-    r"anxiety|pain|ptsd|spravato|online|virtual|program|leadership|directors?)\b", re.I)
-_ROLE_FIRST = re.compile(r"(?P<role>Medical Director|Clinical Director|Founder|Owner|Lead Provider)\s*:\s*(?P<rest>.+)")
-ROLE_WORDS = re.compile(
-    r"\b(?:director|founder|owner|physician|anesthesiologist|psychiatrist|nurse|practitioner|"
-    r"anesthetist|therapist|psychologist|counselor|counsellor|assistant|doctor|chiropractor|"
-    r"naturopath|coach|clinician|provider|specialist|surgeon|paramedic|guide|lead|manager|"
-    r"coordinator|officer|chief|president|partner|ceo|cmo|crna|rn|np|pa)\b", re.I)
+_NOT_NAME = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['not_name_words']))})\b", re.I)
+_ROLE_FIRST = re.compile(rf"(?P<role>{'|'.join(map(re.escape, WORDS['roles_before_name']))})\s*:\s*(?P<rest>.+)")
+ROLE_WORDS = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['role_words']))})\b", re.I)
 # Cheap test first: a line can only name staff if it has a credential or a "Dr" in it. Every
 # credential begins with a capital: the lookahead spares the alternation at every other character.
 _HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
