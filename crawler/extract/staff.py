@@ -11,11 +11,12 @@ Clinic team pages write people in a few shapes, which this reads line by line:
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
 
 import yaml
 
-WORDS = yaml.safe_load(Path(__file__).with_name("staff.yml").read_text(encoding="utf-8"))
+# importlib.resources, not a path beside __file__: scrapyd imports the project from a zipped egg.
+WORDS = yaml.safe_load((files("crawler.extract") / "staff.yml").read_text(encoding="utf-8"))
 CREDENTIALS = tuple(WORDS["credentials"])
 _CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[A-Z][a-zA-Z'\-]+"  # a capitalised word that is not a credential
