@@ -18,7 +18,7 @@ from crawler.benchmark import own_host
 from crawler.benchmark import profile as benchmark_profile
 from crawler.discovery.cli import discover
 from crawler.extract import extract_page, text_to_page
-from crawler.seeds import SeedError, read_seeds
+from crawler.seeds import SeedError, read_seeds, write_seeds_csv
 from crawler.storage import Store, StoreError
 from scoring import FLAGS, RuleError, aggregate, load_rules, scan_page
 
@@ -84,7 +84,7 @@ def crawl(seeds, from_db, db, max_pages, max_depth, rules, progress_interval, lo
         raise click.UsageError("give --seeds FILE or --from-db")
     try:
         if from_db:
-            from crawler.discovery.cli import seeds_from_db, write_seeds_csv
+            from crawler.discovery.cli import seeds_from_db
 
             seeds = write_seeds_csv(seeds_from_db(db), Path(f"{db}.seeds.csv"))
         seed_list = read_seeds(seeds)

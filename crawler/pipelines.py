@@ -19,7 +19,7 @@ from crawler.clinic_facts import merge_facts
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
-from crawler.storage import Store, dumps, now
+from crawler.storage import Store, now
 from crawler.workers import Workers, score_text
 from scoring import PageSignals, aggregate, load_rules
 
@@ -233,15 +233,11 @@ class StorePipeline:
             self.store.close()  # never opened, or the run's own process records it (crawler/shards.py)
             return
         stats = self.crawler.stats
-        recorded = {k: v for k, v in stats.get_stats().items() if isinstance(v, (int, float, str))}
         try:
-            self.store.finish_crawl(
+            self.store.finish_run(
                 self.crawl_id, "finished" if reason == "finished" and not self.store_error else "failed",
-                sites_ok=self.ok, sites_failed=self.failed,
-                pages=stats.get_value("clinicvet/pages_stored", 0),
-                errors=stats.get_value("clinicvet/fetch_errors", 0),
-                stats=dumps({**recorded, "finish_reason": reason}),
-            )
+                {**stats.get_stats(), "finish_reason": reason,
+                 "clinicvet/sites_ok": self.ok, "clinicvet/sites_failed": self.failed})
         except sqlite3.Error as e:  # still full: the next crawl marks this run failed (mark_stale_runs)
             log.error("could not record the end of run %s in %s: %s", self.crawl_id, self.store.path, e)
             stats.set_value("clinicvet/store_error", self.store_error or f"{e}")

@@ -67,3 +67,13 @@ def read_seeds(path: str | Path) -> list[Seed]:
     if not seeds:
         raise SeedError(f"{path}: no seed URLs")
     return seeds
+
+
+def write_seeds_csv(seeds: list[Seed], path: str | Path) -> Path:
+    """A seeds CSV (url,name) that `clinicvet crawl --seeds` and the clinic spider read."""
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["url", "name"])
+        writer.writerows([s.url, s.name] for s in seeds)
+    return path

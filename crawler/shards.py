@@ -18,7 +18,6 @@ No Scrapy import here: the children import it.
 
 from __future__ import annotations
 
-import csv
 import json
 import signal
 import sqlite3
@@ -30,9 +29,9 @@ import zlib
 from pathlib import Path
 
 from crawler.progress import summary
-from crawler.seeds import Seed, site_key
-from crawler.storage import Store, StoreError, dumps, mark_stale_runs, update_crawls
-from scoring import load_rules
+from crawler.seeds import Seed, site_key, write_seeds_csv
+from crawler.storage import Store, StoreError, mark_stale_runs, update_crawls
+from scoring.rules import rule_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,8 +57,10 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
     mark_stale_runs(db)
     store = Store(db)
     try:
+        # The rule file's name only: the children compile it (a broken --rules file was refused
+        # by the CLI already).
         crawl_id = store.start_crawl(seeds=seeds_label, sites=len(seed_list), max_pages=max_pages,
-                                     rules=load_rules(rules).source)
+                                     rules=str(rule_path(rules)))
     finally:
         store.close()
     if resumed_from is not None:
@@ -71,11 +72,7 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
         for k, part in enumerate(parts, 1):
             if not part:
                 continue
-            seeds_csv = Path(tmp, f"seeds-{k}.csv")
-            with seeds_csv.open("w", newline="", encoding="utf-8") as fh:
-                out = csv.writer(fh)
-                out.writerow(["url", "name"])
-                out.writerows([s.url, s.name] for s in part)
+            seeds_csv = write_seeds_csv(part, Path(tmp, f"seeds-{k}.csv"))
             spec = {"seeds": str(seeds_csv), "db": str(db), "max_pages": max_pages, "max_depth": max_depth,
                     "rules": rules, "log_file": log_file, "cache": cache,
                     "job_dir": str(Path(job_dir, f"shard-{k}of{processes}")) if job_dir else None,
@@ -105,12 +102,7 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
     try:
         store = Store(db)
         try:
-            store.finish_crawl(crawl_id, "failed" if failed else "finished",
-                               sites_ok=stats.get("clinicvet/sites_ok", 0),
-                               sites_failed=stats.get("clinicvet/sites_failed", 0),
-                               pages=stats.get("clinicvet/pages_stored", 0),
-                               errors=stats.get("clinicvet/fetch_errors", 0),
-                               stats=dumps({k: v for k, v in stats.items() if isinstance(v, (int, float, str))}))
+            store.finish_run(crawl_id, "failed" if failed else "finished", stats)
         finally:
             store.close()
     except (sqlite3.Error, StoreError) as e:  # still full: the next crawl marks this run failed

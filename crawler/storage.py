@@ -63,6 +63,15 @@ class Store:
     def finish_crawl(self, crawl_id: int, status: str, **counts) -> None:
         self.db["crawls"].update(crawl_id, {"finished_at": now(), "status": status, **counts})
 
+    def finish_run(self, crawl_id: int, status: str, stats: dict) -> None:
+        """Close a run's `crawls` row from its Scrapy stats: the counts, and the stats themselves
+        (the values JSON can hold)."""
+        self.finish_crawl(crawl_id, status, sites_ok=stats.get("clinicvet/sites_ok", 0),
+                          sites_failed=stats.get("clinicvet/sites_failed", 0),
+                          pages=stats.get("clinicvet/pages_stored", 0),
+                          errors=stats.get("clinicvet/fetch_errors", 0),
+                          stats=dumps({k: v for k, v in stats.items() if isinstance(v, (int, float, str))}))
+
     @contextmanager
     def transaction(self):
         """Writes made inside commit together (each write_* inside is a savepoint): one commit for
@@ -80,13 +89,8 @@ class Store:
         self.db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-        except BaseException:
-            if self.db.conn.in_transaction:
-                self.db.conn.execute("ROLLBACK")
-            raise
-        try:
             self.db.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException:  # the writes, or the commit itself (a full disk)
             if self.db.conn.in_transaction:
                 self.db.conn.execute("ROLLBACK")
             raise

@@ -72,9 +72,14 @@ class Rules:
     max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
 
 
+def rule_path(path: str | Path | None = None) -> Path:
+    """The rule file a crawl or a scoring call uses: the one given, or the default."""
+    return Path(path) if path else DEFAULT_RULES
+
+
 @lru_cache(maxsize=8)
 def load_rules(path: str | Path | None = None) -> Rules:
-    path = Path(path) if path else DEFAULT_RULES
+    path = rule_path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:

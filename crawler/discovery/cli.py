@@ -138,17 +138,5 @@ def seeds_from_db(db_path: str | Path) -> list[Seed]:
     return [Seed(url, name) for url, name in rows]
 
 
-def write_seeds_csv(seeds: list[Seed], path: str | Path) -> Path:
-    """A seeds CSV (url,name) that `clinicvet crawl --seeds` and the clinic spider read."""
-    import csv
-
-    path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["url", "name"])
-        writer.writerows([s.url, s.name] for s in seeds)
-    return path
-
-
 if __name__ == "__main__":  # python -m crawler.discovery.cli --config ... --db ...
     discover()

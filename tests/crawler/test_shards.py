@@ -2,13 +2,12 @@
 
 import json
 import signal
-import sqlite3
 
 from crawler.job import CrawlJob
 from crawler.seeds import Seed
 from crawler.shards import merge_stats, shard_of, split
 from tests.helpers import run_cli
-from tests.test_schedule import _stop_slow_crawl
+from tests.test_schedule import _rows, _stop_slow_crawl
 
 FACTS = ("domain, name, phone, city, state, score, tier, screening, certified_staff, medical_monitoring, "
          "individualized_plan, risk_disclosure, provider_coordination, overclaiming, no_screening_claim, "
@@ -16,11 +15,6 @@ FACTS = ("domain, name, phone, city, state, score, tier, screening, certified_st
 EVIDENCE = ("select c.domain, e.flag, e.page_url, e.snippet from evidence e join clinics c on c.id = e.clinic_id "
             "order by 1, 2, 3, 4")
 STAFF = "select c.domain, s.name, s.credentials, s.role from staff s join clinics c on c.id = s.clinic_id order by 1, 2"
-
-
-def _rows(db, sql):
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def test_a_site_always_goes_to_the_same_process():
