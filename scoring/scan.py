@@ -84,8 +84,7 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
         for flag, j in rules.always:
             candidates.setdefault(flag, set()).add(j)
         flags = tuple(f for f in FLAGS if f in candidates
-                      and _matches(rules.flags[f], sorted(candidates[f]), sent, rules, sents, i)
-                      and not _vetoed(rules.flags[f], sent.text, rules))
+                      and _sets(rules.flags[f], sorted(candidates[f]), sent, rules, sents, i))
         hit = (flags, sentence_offerings(sent.text, starts))
         if len(rules.cache) >= CACHE_LIMIT:
             rules.cache.clear()
@@ -97,8 +96,16 @@ def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
     return " | ".join(s.text for s in sents[max(0, i - window):i + window + 1])
 
 
-def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
-    """Sentence-level vetoes, checked only once a pattern matched (they depend on the sentence only)."""
+def _sets(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
+          sents: list[Sentence], i: int) -> bool:
+    span = _match(flag, which, sent, rules, sents, i)
+    return span is not None and not _vetoed(flag, sent.text, span, rules)
+
+
+def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
+    """Vetoes, checked only once a pattern matched: criticism and the flag's veto read the whole
+    sentence; the generic/others scope reads the clause that holds the match, unless the sentence
+    speaks of us anywhere."""
     if flag.critic and rules.critic.search(text):
         return True
     if flag.veto and flag.veto.search(text):
@@ -106,12 +113,31 @@ def _vetoed(flag: FlagRule, text: str, rules: Rules) -> bool:
     if flag.scope != "any":
         about_others = rules.generic if flag.scope == "own" else rules.others
         body = _LEAD_LABEL.sub("", text, count=1)
-        return bool(about_others.search(body)) and not rules.own.search(body)
+        if rules.own.search(body):
+            return False
+        return bool(about_others.search(_clause(text, span)))
     return False
 
 
-def _matches(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
-             sents: list[Sentence], i: int) -> bool:
+_SCOPE_BREAK = re.compile(r";|\s-\s|,?\s\b(?:but|however|although|though|whereas)\b", re.I)
+
+
+def _clause(text: str, span: tuple[int, int]) -> str:
+    """The clause of the sentence that holds the match: a hedge in another clause ("..., but it
+    usually takes an hour") does not make the match generic."""
+    start, end = 0, len(text)
+    for b in _SCOPE_BREAK.finditer(text):
+        if b.end() <= span[0]:
+            start = b.end()
+        elif b.start() >= span[1]:
+            end = b.start()
+            break
+    return _LEAD_LABEL.sub("", text[start:end].strip(), count=1)
+
+
+def _match(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
+           sents: list[Sentence], i: int) -> tuple[int, int] | None:
+    """The span of the first match of one of the flag's patterns that survives its checks."""
     text = sent.text
     for j in which:
         pattern = flag.patterns[j]
@@ -133,8 +159,8 @@ def _matches(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
                 continue
             if pattern.negatable and _negated(text, m.start(), m.end(), rules):
                 continue
-            return True
-    return False
+            return m.span()
+    return None
 
 
 def _overlaps(m: re.Match, exclude: re.Pattern, text: str) -> bool:
