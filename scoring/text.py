@@ -98,11 +98,16 @@ def sentences(text: str) -> list[Sentence]:
 
 def _answered(question: str, answer: str) -> str:
     """'Do I need a referral?' + 'No.' -> 'You do not need a referral.'; '' when not a bare yes/no."""
-    m = _ANSWER.match(answer)
-    if not m or len(m.group("rest").split()) > 8 or _HEDGE.search(m.group("rest")):
+    # A dash ends a short answer ("Virtually none - most people are back at work the same day")
+    # unless what follows qualifies it ("No - but we ask for your records").
+    head, _, tail = answer.partition(" - ")
+    m = _ANSWER.match(head)
+    if not m or len(m.group("rest").split()) > 8 or _HEDGE.search(m.group("rest")) or _HEDGE.match(tail):
         return ""
     yes = m.group("pol").lower() not in _NEGATIVE
     q = question.rstrip("?").strip()
+    if q.lower().startswith("any "):  # "Any side effects? None." -> "there are no side effects."
+        return f"there are {'' if yes else 'no '}{q[4:]}."
     if dm := _QUESTION_DO.match(q):
         subj, rest = dm.group("subj"), dm.group("rest")
         subj = "You" if subj.lower() in {"i", "you"} else subj
