@@ -13,11 +13,13 @@ from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Rules, load_rules
 from .text import Sentence, sentences
 
-# Where a negator's reach ends: punctuation, contrast words, or a comma opening a new clause ("…, we")
-# or the next item of a "no X, no Y" list (each "no" negates its own item, not the next one's).
+# Where a negator's reach ends: punctuation, contrast words, a comma opening a new clause ("…, we",
+# "…, and it") or the next item of a "no X, no Y" or "no X and no Y" list (each "no" negates its own
+# item, not the next one's).
 _CLAUSE_BREAK = re.compile(
     r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
-    r"|,\s*(?:and\s+|or\s+)?(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no)\b)", re.I)
+    r"|,\s*(?:and\s+|or\s+)?(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no)\b)"
+    r"|\b(?:and|or)\s+(?=no\b)", re.I)
 # Phrases with a negator that do not negate: "not only", "may or may not", "whether or not".
 _NOT_NEGATION = re.compile(r"\b(?:won't|will not|never|don't|do not|doesn't|does not|cannot|can't)\s+(?:\w+\s+){0,3}?(?:anyone|anybody|a patient|patients|someone|you)\s+(?:who (?:hasn't|has not|haven't|have not)|without)\b|\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b|\bwhether or not\b|\bif not\b", re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
