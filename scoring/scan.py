@@ -106,22 +106,24 @@ def _sets(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
 
 def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
     """Vetoes, checked only once a pattern matched: criticism and the flag's veto read the whole
-    sentence; the generic/others scope reads the clause that holds the match, unless the sentence
-    speaks of us anywhere."""
+    sentence; scope reads the clause that holds the match (a clause that speaks of us is ours)."""
     if flag.critic and rules.critic.search(text):
         return True
     if flag.veto and flag.veto.search(text):
         return True
     if flag.scope != "any":
         about_others = rules.generic if flag.scope == "own" else rules.others
-        body = _LEAD_LABEL.sub("", text, count=1)
-        if rules.own.search(body):
+        clause = _clause(text, span)
+        if rules.own.search(clause):
             return False
-        return bool(about_others.search(_clause(text, span)))
+        # Hedges are read in the match's clause; other clinics named anywhere in the sentence
+        # ("we looked at how other clinics did it: weeks of waiting, a psychiatric evaluation…")
+        # make a clause that does not speak of us about them.
+        return bool(about_others.search(clause) or rules.others.search(_LEAD_LABEL.sub("", text, count=1)))
     return False
 
 
-_SCOPE_BREAK = re.compile(r";|\s-\s|,?\s\b(?:but|however|although|though|whereas)\b", re.I)
+_SCOPE_BREAK = re.compile(r"[;:]|\s-\s|,?\s\b(?:but|however|although|though|whereas)\b", re.I)
 
 
 def _clause(text: str, span: tuple[int, int]) -> str:
