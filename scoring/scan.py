@@ -20,8 +20,13 @@ _CLAUSE_BREAK = re.compile(
     r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
     r"|,\s*(?:and\s+|or\s+)?(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no)\b)"
     r"|\b(?:and|or)\s+(?=no\b)", re.I)
-# Phrases with a negator that do not negate: "not only", "may or may not", "whether or not".
-_NOT_NEGATION = re.compile(r"\b(?:won't|will not|never|don't|do not|doesn't|does not|cannot|can't)\s+(?:\w+\s+){0,3}?(?:anyone|anybody|a patient|patients|someone|you)\s+(?:who (?:hasn't|has not|haven't|have not)|without)\b|\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b|\bwhether or not\b|\bif not\b", re.I)
+# Phrases with a negator that do not negate: "not only", "may or may not", "whether or not", and a
+# double negation that affirms ("we will not treat anyone who hasn't had an evaluation").
+_NOT_NEGATION = re.compile(
+    r"\b(?:won't|will not|never|don't|do not|doesn't|does not|cannot|can't)\s+(?:\w+\s+){0,3}?"
+    r"(?:anyone|anybody|a patient|patients|someone|you)\s+(?:who (?:hasn't|has not|haven't|have not)|without)\b"
+    r"|\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b"
+    r"|\bwhether or not\b|\bif not\b", re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
