@@ -91,13 +91,20 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return _compile(data, str(path))
 
 
+def _expand(text: str, lexicon: dict[str, str]) -> str:
+    for name, value in lexicon.items():
+        text = text.replace("{{" + name + "}}", value)
+    return text
+
+
 def _compile(data: dict, source: str) -> Rules:
     lexicon = {k: str(v) for k, v in (data.get("lexicon") or {}).items()}
+    for _ in range(3):  # an entry may use other entries ({{med_role}} inside a fragment)
+        lexicon = {k: _expand(v, lexicon) for k, v in lexicon.items()}
     default_min = int(data.get("min_words", 4))
 
     def rx(text: str, where: str) -> re.Pattern:
-        for name, value in lexicon.items():
-            text = text.replace("{{" + name + "}}", value)
+        text = _expand(text, lexicon)
         if "{{" in text:
             raise RuleError(f"{where}: unknown lexicon name in {text[text.index('{{'):][:30]!r}")
         try:
