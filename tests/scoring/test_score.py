@@ -55,6 +55,16 @@ def test_weights_come_from_the_rule_file(tmp_path):
     assert aggregate([scan_page(GOOD, rules=rules)], rules).score == 10
 
 
+def test_a_lexicon_fragment_may_use_another(tmp_path):
+    data = yaml.safe_load(DEFAULT_RULES.read_text())
+    data["lexicon"] = {"outer": "(?:{{inner}} infusion)", **data["lexicon"], "inner": "moonbeam"}
+    data["flags"]["screening"]["patterns"].append(r"\b{{outer}} screening\b")
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(data))
+    rules = load_rules(path)
+    assert scan_page("We offer a moonbeam infusion screening to every patient.", rules=rules).evidence["screening"]
+
+
 @pytest.mark.parametrize("mutate, message", [
     (lambda d: d["flags"].pop("screening"), "no rules for flag(s): screening"),
     (lambda d: d["flags"]["screening"]["patterns"].append("(unclosed"), "flags.screening.patterns"),
