@@ -30,6 +30,8 @@ from scrapy.utils.project import data_path
 from scrapy.utils.response import response_from_dict
 from w3lib.http import headers_dict_to_raw, headers_raw_to_dict
 
+from crawler.shards import shard_name
+
 log = logging.getLogger(__name__)
 
 SCHEMA = """create table if not exists responses (
@@ -67,7 +69,7 @@ class SqliteCacheStorage:
         self.cachedir.mkdir(parents=True, exist_ok=True)
         # A run in N processes (crawler/shards.py): each its own file, as each crawls its own sites.
         shard = spider.crawler.settings.get("CLINICVET_SHARD")
-        path = self.cachedir / (f"{spider.name}-{shard.replace('/', 'of')}.sqlite" if shard else f"{spider.name}.sqlite")
+        path = self.cachedir / (f"{spider.name}-{shard_name(shard)}.sqlite" if shard else f"{spider.name}.sqlite")
         try:
             self.conn = _connect(path)
         except sqlite3.DatabaseError as e:  # damaged: it is only a cache, start it afresh

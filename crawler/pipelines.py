@@ -19,7 +19,7 @@ from crawler.clinic_facts import merge_facts
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
-from crawler.storage import Store, now
+from crawler.storage import Store, now, run_status
 from crawler.workers import Workers, score_text
 from scoring import PageSignals, aggregate, load_rules
 
@@ -235,7 +235,7 @@ class StorePipeline:
         stats = self.crawler.stats
         try:
             self.store.finish_run(
-                self.crawl_id, "finished" if reason == "finished" and not self.store_error else "failed",
+                self.crawl_id, run_status(reason, self.store_error),
                 {**stats.get_stats(), "finish_reason": reason,
                  "clinicvet/sites_ok": self.ok, "clinicvet/sites_failed": self.failed})
         except sqlite3.Error as e:  # still full: the next crawl marks this run failed (mark_stale_runs)

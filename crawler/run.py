@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from crawler.storage import StoreError, mark_stale_runs, now, update_crawls
+from crawler.storage import StoreError, mark_stale_runs, now, record_resumed, run_status, update_crawls
 from spiders.clinic import ClinicSpider
 
 
@@ -54,14 +54,14 @@ def run_crawl(seeds: str, db: str, max_pages: int | None = None, max_depth: int 
     crawl_id = stats.get("clinicvet/crawl_id")
     reason = stats.get("finish_reason")
     if crawl_id is not None and resumed_from is not None:
-        update_crawls(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
-    if crawl_id is not None and (reason != "finished" or stats.get("clinicvet/store_error")):
+        record_resumed(db, crawl_id, resumed_from)
+    if crawl_id is not None and run_status(reason, stats.get("clinicvet/store_error")) == "failed":
         # Stopped (Ctrl-C, SIGTERM), broken, or the database refused a write: the clinics written
         # so far are complete rows, but the run is not a full crawl. Record it as failed, so a
         # scheduler sees a failed run (on a still-full disk the next crawl's start does it).
         try:
             update_crawls(db, "update crawls set status = 'failed', finished_at = coalesce(finished_at, ?) "
-                            "where id = ?", [now(), crawl_id])
+                              "where id = ?", [now(), crawl_id])
         except (sqlite3.Error, StoreError):
             pass
         stats["clinicvet/run_status"] = "failed"

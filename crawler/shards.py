@@ -30,10 +30,15 @@ from pathlib import Path
 
 from crawler.progress import summary
 from crawler.seeds import Seed, site_key, write_seeds_csv
-from crawler.storage import Store, StoreError, mark_stale_runs, update_crawls
+from crawler.storage import Store, StoreError, mark_stale_runs, record_resumed, run_status
 from scoring.rules import rule_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shard_name(shard: str) -> str:
+    """A process's name in file names ("2/3" -> "2of3"): its HTTP cache file and job directory."""
+    return shard.replace("/", "of")
 
 
 def shard_of(seed_url: str, n: int) -> int:
@@ -55,16 +60,13 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
     """Crawl seed_list in `processes` children; returns the run's stats, as run_crawl does."""
     started = time.monotonic()
     mark_stale_runs(db)
-    store = Store(db)
-    try:
+    with Store(db) as store:
         # The rule file's name only: the children compile it (a broken --rules file was refused
         # by the CLI already).
         crawl_id = store.start_crawl(seeds=seeds_label, sites=len(seed_list), max_pages=max_pages,
                                      rules=str(rule_path(rules)))
-    finally:
-        store.close()
     if resumed_from is not None:
-        update_crawls(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
+        record_resumed(db, crawl_id, resumed_from)
 
     parts = split(seed_list, processes)
     with tempfile.TemporaryDirectory(prefix="clinicvet-shards-") as tmp:
@@ -72,12 +74,12 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
         for k, part in enumerate(parts, 1):
             if not part:
                 continue
+            shard = f"{k}/{processes}"
             seeds_csv = write_seeds_csv(part, Path(tmp, f"seeds-{k}.csv"))
             spec = {"seeds": str(seeds_csv), "db": str(db), "max_pages": max_pages, "max_depth": max_depth,
                     "rules": rules, "log_file": log_file, "cache": cache,
-                    "job_dir": str(Path(job_dir, f"shard-{k}of{processes}")) if job_dir else None,
-                    "settings": {**settings, "CLINICVET_CRAWL_ID": crawl_id,
-                                 "CLINICVET_SHARD": f"{k}/{processes}"},
+                    "job_dir": str(Path(job_dir, f"shard-{shard_name(shard)}")) if job_dir else None,
+                    "settings": {**settings, "CLINICVET_CRAWL_ID": crawl_id, "CLINICVET_SHARD": shard},
                     "stats_out": str(Path(tmp, f"stats-{k}.json"))}
             spec_path = Path(tmp, f"spec-{k}.json")
             spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -96,15 +98,12 @@ def run_sharded(seed_list: list[Seed], seeds_label: str, db: str, processes: int
     stats["clinicvet/crawl_id"] = crawl_id
     stats["clinicvet/processes"] = processes
     reason = stats.get("finish_reason")
-    failed = reason != "finished" or bool(stats.get("clinicvet/store_error"))
-    if failed:
+    status = run_status(reason, stats.get("clinicvet/store_error"))
+    if status == "failed":
         stats["clinicvet/run_status"] = "failed"
     try:
-        store = Store(db)
-        try:
-            store.finish_run(crawl_id, "failed" if failed else "finished", stats)
-        finally:
-            store.close()
+        with Store(db) as store:
+            store.finish_run(crawl_id, status, stats)
     except (sqlite3.Error, StoreError) as e:  # still full: the next crawl marks this run failed
         stats.setdefault("clinicvet/store_error", str(e))
         stats["clinicvet/run_status"] = "failed"

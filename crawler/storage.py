@@ -183,6 +183,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def check_writable(path: Path) -> None:
     """Fail early, with a clear message, when the database cannot be created or written."""
@@ -315,14 +321,20 @@ def mark_stale_runs(db: str) -> int:
     Called with the crawl lock held, so no live crawl of this database can be 'running'.
     """
     return update_crawls(db, "update crawls set status = 'failed', finished_at = ? "
-                           "where status = 'running' and kind = 'crawl'", [now()])
+                             "where status = 'running' and kind = 'crawl'", [now()])
+
+
+def record_resumed(db: str, crawl_id: int, resumed_from: int) -> None:
+    """The run that continued a stopped one (`clinicvet crawl --resume`) names it."""
+    update_crawls(db, "update crawls set resumed_from = ? where id = ?", [resumed_from, crawl_id])
+
+
+def run_status(reason: str | None, store_error) -> str:
+    """A run is a whole crawl only when Scrapy finished it and every write went through."""
+    return "finished" if reason == "finished" and not store_error else "failed"
 
 
 def update_crawls(db: str, sql: str, params: list) -> int:
     """One statement on the crawls table, committed (the run's record, outside any crawl)."""
-    store = Store(db)
-    try:
-        with store.db.conn:
-            return store.db.execute(sql, params).rowcount
-    finally:
-        store.close()
+    with Store(db) as store, store.db.conn:
+        return store.db.execute(sql, params).rowcount

@@ -117,14 +117,14 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
     if flag.veto and flag.veto.search(text):
         return True
     if flag.scope != "any":
-        about_others = rules.generic if flag.scope == "own" else rules.others
         clause = _clause(text, span)
         if rules.own.search(clause):
             return False
-        # Hedges are read in the match's clause; other clinics named anywhere in the sentence
-        # ("we looked at how other clinics did it: weeks of waiting, a psychiatric evaluation…")
-        # make a clause that does not speak of us about them.
-        return bool(about_others.search(clause) or rules.others.search(_LEAD_LABEL.sub("", text, count=1)))
+        # Other clinics named anywhere in the sentence ("we looked at how other clinics did it:
+        # weeks of waiting, a psychiatric evaluation…") make a clause that does not speak of us
+        # about them; hedges (scope own) are read in the match's clause only.
+        return bool(rules.others.search(_LEAD_LABEL.sub("", text, count=1))
+                    or (flag.scope == "own" and rules.generic.search(clause)))
     return False
 
 
