@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -230,30 +231,70 @@ def _read_jsonl(path: Path):
             yield record
 
 
+def _record_text(record: dict) -> str:
+    url = str(record.get("url") or "")
+    return (extract_page(record["html"], url) if "html" in record else text_to_page(record["text"])).text
+
+
 def _score_record(record: dict, rules):
     url = str(record.get("url") or "")
-    page = extract_page(record["html"], url) if "html" in record else text_to_page(record["text"])
-    return aggregate([scan_page(page.text, url, rules)], rules)
+    return aggregate([scan_page(_record_text(record), url, rules)], rules)
 
 
-# -- eval -------------------------------------------------------------------------------------
-@cli.command("eval")
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--misses/--no-misses", default=True, show_default=True, help="List the misses.")
-def eval_(corpus, rules, misses):
-    """Precision, recall and F1 per flag on labelled CORPUS file(s) (JSON lines with "labels")."""
-    from crawler.evaluate import evaluate, format_report
-
-    rule_set = _rules(rules)
+def _labelled(corpus) -> list[dict]:
     records = []
     for path in corpus:
         for record in _read_jsonl(path):
             if not isinstance(record.get("labels"), dict):
                 raise click.ClickException(f'{path}: record {record.get("id")!r} has no "labels"')
             records.append(record)
-    result = evaluate(records, lambda r: _score_record(r, rule_set))
+    return records
+
+
+# -- eval -------------------------------------------------------------------------------------
+@cli.command("eval")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--model/--no-model", default=True, show_default=True,
+              help="Use the rule file's sentence model (--no-model: the rules alone).")
+@click.option("--misses/--no-misses", default=True, show_default=True, help="List the misses.")
+def eval_(corpus, rules, model, misses):
+    """Precision, recall and F1 per flag on labelled CORPUS file(s) (JSON lines with "labels")."""
+    from crawler.evaluate import evaluate, format_report
+
+    rule_set = _rules(rules)
+    if not model:
+        rule_set = replace(rule_set, model=None)
+    result = evaluate(_labelled(corpus), lambda r: _score_record(r, rule_set))
     click.echo(format_report(result, show_misses=misses))
+
+
+# -- train ------------------------------------------------------------------------------------
+@cli.command("train")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Model file to write (name it in the rule file's `model:` to use it).")
+@click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Rule file whose evidence marks the positive sentences [default: scoring/rules.yml].")
+@click.option("--threshold", type=click.FloatRange(0.5, 0.9999), default=0.95, show_default=True,
+              help="Probability a sentence needs to set a flag the rules did not.")
+def train_(corpus, out, rules, threshold):
+    """Train the sentence model on labelled CORPUS file(s) (the format `eval` reads)."""
+    from scoring.train import train
+
+    rule_set = _rules(rules)
+    records = _labelled(corpus)
+    if not records:
+        raise click.ClickException("the corpus has no records")
+    names = ", ".join(f"{p.name}" for p in corpus)
+    model = train([(_record_text(r), r["labels"]) for r in records], rule_set, threshold=threshold,
+                  trained_on=f"{len(records)} labelled pages: {names}")
+    try:
+        out.write_text(model.to_json() + "\n", encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"cannot write {out}: {e.strerror}") from None
+    kept = sum(len(m.weights) for m in model.flags.values())
+    click.echo(f"Trained on {len(records)} pages; {kept} weights for {len(model.flags)} flags; wrote {out}", err=True)
 
 
 # -- rescore ----------------------------------------------------------------------------------

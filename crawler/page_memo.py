@@ -46,9 +46,10 @@ def extract_version() -> str:
 
 @lru_cache(maxsize=8)
 def rules_version(rules_path: str | None) -> str:
-    """Changes whenever the rule file or the scoring code does."""
+    """Changes whenever the rule file, its model or the scoring code does."""
     rules = load_rules(rules_path)
-    return _sources_digest(_ROOT / "scoring", extra=Path(rules.source).read_bytes())
+    model = Path(rules.model_source).read_bytes() if rules.model_source else b""
+    return _sources_digest(_ROOT / "scoring", extra=Path(rules.source).read_bytes() + model)
 
 
 def pack(value) -> bytes:

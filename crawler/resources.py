@@ -30,13 +30,15 @@ def data_file(package: str, name: str) -> Path:
 
 
 def use_packaged_scoring_files() -> None:
-    """Point scoring's default rule and offerings files at real files when scoring is imported from
+    """Point scoring's default rule, model and offerings files at real files when scoring is imported from
     a zip: it reads them beside its modules. Otherwise nothing happens (and scoring is not imported)."""
     spec = find_spec("scoring")
     if spec is None or not spec.origin or Path(spec.origin).is_file():
         return
-    from scoring import offerings, rules
+    from scoring import model, offerings, rules
 
+    if not Path(model.DEFAULT_MODEL).is_file():
+        model.DEFAULT_MODEL = data_file("scoring", "model.json")
     if not Path(rules.DEFAULT_RULES).is_file():
         rules.DEFAULT_RULES = data_file("scoring", "rules.yml")
     if not Path(offerings.DEFAULT_OFFERINGS).is_file():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from . import model as model_module
+from .model import ModelError, SentenceModel, load_model
 from .prefilter import leading_prefixes
 
 FLAGS = (
@@ -64,11 +66,14 @@ class Rules:
     critic: re.Pattern
     evidence_per_flag: int = 5
     source: str = ""
+    model: SentenceModel | None = None  # the second reader (scoring/model.py); None: rules alone
+    model_source: str = ""
     # word prefix -> [(flag, pattern index)] that could match a sentence with such a word;
     # `always`: patterns the prefilter cannot analyse. Built by _compile from the patterns.
     index: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     always: list[tuple[str, int]] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # sentence key -> flags it sets (scan.py)
+    model_cache: dict = field(default_factory=dict)  # sentence -> the model's features (scan.py)
     max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
 
 
@@ -89,6 +94,17 @@ def load_rules(path: str | Path | None = None) -> Rules:
     if not isinstance(data, dict) or not isinstance(data.get("flags"), dict):
         raise RuleError(f"rule file {path} has no 'flags' mapping")
     return _compile(data, str(path))
+
+
+def _model_path(name, source: str) -> Path:
+    """A relative model path is read next to the rule file; failing that, the shipped model's name
+    means the shipped model, so a researcher's copy of rules.yml keeps it."""
+    path = Path(str(name))
+    beside = Path(source).parent / path
+    if path.is_absolute() or beside.exists():
+        return beside
+    shipped = Path(model_module.DEFAULT_MODEL)
+    return shipped if path == Path(shipped.name) else beside
 
 
 def _expand(text: str, lexicon: dict[str, str]) -> str:
@@ -158,6 +174,11 @@ def _compile(data: dict, source: str) -> Rules:
     negators = sorted(raw_negators, key=len, reverse=True)
     # "no-go", "non-stop": a negator joined to a following word by a hyphen is part of that word.
     negator_rx = re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(n) for n in negators) + r")(?![\w'-])|n't\b", re.I)
+    model_path = _model_path(data["model"], source) if data.get("model") else None
+    try:
+        model = load_model(model_path, POSITIVE_FLAGS) if model_path else None
+    except ModelError as e:
+        raise RuleError(str(e)) from None
     index: dict[str, list[tuple[str, int]]] = {}
     always: list[tuple[str, int]] = []
     for name, rule in flags.items():
@@ -176,4 +197,5 @@ def _compile(data: dict, source: str) -> Rules:
         own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
         critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
+        model=model, model_source=str(model_path or ""),
     )

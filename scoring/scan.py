@@ -8,6 +8,7 @@ negation, scope, criticism).
 import re
 from dataclasses import dataclass, field
 
+from .model import features
 from .offerings import load_offerings, sentence_offerings
 from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Rules, load_rules
@@ -42,17 +43,20 @@ class PageSignals:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     services: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    by_model: list[str] = field(default_factory=list)  # flags whose evidence the model found
 
     def to_dict(self) -> dict:
         return {"url": self.url, "words": self.words, "evidence": self.evidence,
-                "services": self.services, "conditions": self.conditions}
+                "services": self.services, "conditions": self.conditions, "by_model": self.by_model}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageSignals":
         return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}),
-                   list(d.get("services") or []), list(d.get("conditions") or []))
+                   list(d.get("services") or []), list(d.get("conditions") or []),
+                   list(d.get("by_model") or []))
 
 
+MODEL_MIN_WORDS = 6  # a menu item or a terse line is too little for a statistical reading
 CACHE_LIMIT = 200_000  # sentences remembered per rule set (a few tens of MB at most)
 
 
@@ -71,9 +75,44 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
             found = evidence.setdefault(flag, [])
             if sent.snippet not in found and len(found) < rules.evidence_per_flag:
                 found.append(sent.snippet)
+    by_model = []
+    if rules.model:
+        for flag, snippet in _second_reading(sents, evidence, rules).items():
+            evidence[flag] = [snippet]
+            by_model.append(flag)
     vocabulary = load_offerings()
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
-                       [k for k in vocabulary.conditions if k in labels])
+                       [k for k in vocabulary.conditions if k in labels], by_model)
+
+
+def statements(text: str) -> list[Sentence]:
+    """A page's sentences without its FAQ questions: what the model learns from. It learns from
+    the short ones too (menu items, headings are useful negatives) but reads only longer ones."""
+    return [s for s in sentences(text) if not s.question]
+
+
+def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules: Rules) -> dict[str, str]:
+    """For each flag the rules did not set on this page, the statement the model is surest of, if
+    it clears the flag's threshold and the rules' scope checks (not other clinics, not general)."""
+    model = rules.model
+    wanted = [f for f in model.flags if f not in evidence]
+    if not wanted:
+        return {}
+    best: dict[str, tuple[float, Sentence]] = {}
+    for sent in sents:
+        if sent.question or sent.words < MODEL_MIN_WORDS:
+            continue
+        feats = rules.model_cache.get(sent.text)
+        if feats is None:
+            if len(rules.model_cache) >= CACHE_LIMIT:
+                rules.model_cache.clear()
+            feats = rules.model_cache[sent.text] = features(sent.text, model.buckets)
+        for flag in wanted:
+            p = model.flags[flag].probability(feats)
+            if p >= model.flags[flag].threshold and p > best.get(flag, (0.0,))[0] \
+                    and not _vetoed(rules.flags[flag], sent.text, (0, len(sent.text)), rules):
+                best[flag] = (p, sent)
+    return {flag: sent.snippet for flag, (_, sent) in best.items()}
 
 
 def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:

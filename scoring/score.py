@@ -1,7 +1,8 @@
 """Clinic-level aggregation: pages' evidence → flags, score and tier.
 
 A flag is set when any page sets it. Evidence sentences are de-duplicated across pages (a footer
-or banner repeated on every page counts once). `no_screening_claim` loses to the site's own
+or banner repeated on every page counts once); the sentence model's evidence is kept only for
+flags no rule found anywhere on the site. `no_screening_claim` loses to the site's own
 described evaluation, as the rubric says.
 """
 
@@ -17,6 +18,7 @@ from .text import normalize
 class Evidence:
     url: str
     snippet: str
+    source: str = "rules"  # or "model": the sentence model's reading (scoring/model.py)
 
 
 @dataclass
@@ -36,7 +38,7 @@ class ClinicScore:
             "score": self.score,
             "tier": self.tier,
             "flags": {
-                f: {"present": bool(ev), "evidence": [{"url": e.url, "snippet": e.snippet} for e in ev]}
+                f: {"present": bool(ev), "evidence": [{"url": e.url, "snippet": e.snippet, "source": e.source} for e in ev]}
                 for f, ev in self.flags.items()
             },
             "services": self.services,
@@ -56,7 +58,10 @@ def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicSco
                 key = normalize(snippet).lower()
                 if key not in seen[flag] and len(flags[flag]) < rules.evidence_per_flag:
                     seen[flag].add(key)
-                    flags[flag].append(Evidence(page.url, snippet))
+                    flags[flag].append(Evidence(page.url, snippet, "model" if flag in page.by_model else "rules"))
+    for flag, evs in flags.items():  # the model's reading only where no rule found the flag
+        if any(e.source == "rules" for e in evs):
+            flags[flag] = [e for e in evs if e.source == "rules"]
     if flags["screening"]:
         flags["no_screening_claim"] = []
     words = sum(p.words for p in pages)

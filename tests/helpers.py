@@ -29,3 +29,11 @@ def rows(db, sql, params=()) -> list[dict]:
         return [dict(r) for r in conn.execute(sql, params)]
     finally:
         conn.close()
+
+
+def assert_one_line_error(result, fragment):
+    """A CLI failure as a user sees it: non-zero exit, one 'Error:' line, no traceback."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines and lines[-1].startswith("Error:") and fragment in lines[-1], result.stderr

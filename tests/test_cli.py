@@ -5,17 +5,10 @@ import json
 
 import pytest
 
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, assert_one_line_error, run_cli
 from scoring import FLAGS
 
 FILES = ROOT / "tests" / "files"
-
-
-def assert_one_line_error(result, fragment):
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines and lines[-1].startswith("Error:") and fragment in lines[-1], result.stderr
 
 
 def test_crawl_missing_seeds_file(tmp_path):
@@ -107,7 +100,7 @@ def test_score_batch(tmp_path):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", 7]
     assert out[0]["flags"]["claims_nonaddictive"] == {
-        "present": True, "evidence": [{"url": "https://a.example/", "snippet": "Ketamine is not addictive."}]}
+        "present": True, "evidence": [{"url": "https://a.example/", "snippet": "Ketamine is not addictive.", "source": "rules"}]}
     assert out[1]["flags"]["medical_monitoring"]["present"] is True
     assert all(list(o["flags"]) == list(FLAGS) for o in out)
     assert {"score", "tier"} <= set(out[0])

@@ -1,0 +1,134 @@
+"""The sentence model: what it may add to the rules, and what it must not."""
+
+import json
+from dataclasses import replace
+
+import pytest
+import yaml
+
+from scoring import RuleError, aggregate, load_rules, scan_page
+from scoring.model import features, load_model
+from scoring.rules import DEFAULT_RULES, POSITIVE_FLAGS
+from scoring.train import train
+from tests.helpers import assert_one_line_error, run_cli
+
+RULES = load_rules()
+ALONE = replace(RULES, model=None, cache={}, model_cache={})
+# No rule of the shipped file reads "writes down your heart rate" as monitoring; the model does.
+WATCHED = ("A registered nurse stays beside your chair and writes down your heart rate and blood "
+           "pressure through the whole session.")
+
+
+def test_the_shipped_rule_file_uses_the_shipped_model():
+    assert RULES.model is not None and set(RULES.model.flags) == set(POSITIVE_FLAGS)
+
+
+def test_the_model_adds_a_flag_the_rules_missed_with_its_sentence():
+    assert "medical_monitoring" not in scan_page(WATCHED, "", ALONE).evidence
+    page = scan_page(WATCHED, "https://c.example/infusions", RULES)
+    assert page.evidence["medical_monitoring"] == [WATCHED] and page.by_model == ["medical_monitoring"]
+    [ev] = aggregate([page], RULES).flags["medical_monitoring"]
+    assert (ev.snippet, ev.source) == (WATCHED, "model")
+
+
+@pytest.mark.parametrize("text", [
+    "At other clinics, " + WATCHED[0].lower() + WATCHED[1:],  # about other clinics
+    WATCHED.replace("stays", "Does a registered nurse stay").replace("A registered nurse ", "")
+    .replace("writes", "write").rstrip(".") + "?",  # an FAQ question, not a statement
+])
+def test_the_model_reads_only_the_sites_own_statements(text):
+    assert scan_page(text, "", RULES).by_model == []
+
+
+def test_a_menu_or_a_terse_line_is_too_short_for_the_model():
+    """Even a model that sets every flag on every statement reads only sentences of six words or more."""
+    eager = replace(RULES.model, flags={f: replace(m, threshold=0.0) for f, m in RULES.model.flags.items()})
+    rules = replace(RULES, model=eager, cache={}, model_cache={})
+    assert scan_page("Monitoring\nOur Nurses\nVital signs checked\nContact us today", "", rules).by_model == []
+    assert scan_page("The waiting room has comfortable chairs and tea.", "", rules).by_model != []
+
+
+def test_rule_evidence_anywhere_on_the_site_replaces_the_models():
+    by_rules = "We check your blood pressure and oxygen level every five minutes during the infusion."
+    pages = [scan_page(WATCHED, "https://c.example/a", RULES), scan_page(by_rules, "https://c.example/b", RULES)]
+    assert [(e.snippet, e.source) for e in aggregate(pages, RULES).flags["medical_monitoring"]] == [(by_rules, "rules")]
+
+
+def test_negated_words_are_different_features():
+    assert features("a referral is needed", 1 << 18) != features("no referral is needed", 1 << 18)
+    assert features("Our nurse checks vitals.", 1 << 18) == features("our NURSE checks vitals", 1 << 18)
+
+
+PAGES = [
+    ("Every patient completes a psychiatric evaluation with our physician before treatment. Parking is free.",
+     {"screening": 1, "certified_staff": 1}),
+    ("Parking is free. Our office is open on weekdays. Call us to book.", {}),
+    ("Before any infusion, our psychiatrist reviews your history and medications. We are open daily.",
+     {"screening": 1, "certified_staff": 1}),
+    ("Gift cards are available. Our office is open on weekdays.", {}),
+]
+
+
+def test_training_is_deterministic_and_round_trips(tmp_path):
+    pages = [(text, {f: labels.get(f, 0) for f in POSITIVE_FLAGS}) for text, labels in PAGES]
+    first, second = train(pages, RULES), train(pages, RULES)
+    assert first.to_json() == second.to_json()
+    path = tmp_path / "model.json"
+    path.write_text(first.to_json())
+    loaded = load_model(path, POSITIVE_FLAGS)
+    evaluation = features("Our psychiatrist completes an evaluation of every patient.", loaded.buckets)
+    parking = features("Parking is free on weekdays.", loaded.buckets)
+    screening = loaded.flags["screening"]
+    assert screening.probability(evaluation) > 0.5 > screening.probability(parking)
+    assert abs(screening.probability(evaluation) - first.flags["screening"].probability(evaluation)) < 1e-3
+
+
+def _rules_with_model(tmp_path, model_line: str):
+    data = yaml.safe_load(DEFAULT_RULES.read_text())
+    data["model"] = model_line
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_a_copied_rule_file_keeps_the_shipped_model(tmp_path):
+    assert load_rules(_rules_with_model(tmp_path, "model.json")).model_source == str(DEFAULT_RULES.with_name("model.json"))
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "cannot read model file"),
+    ("{not json", "is not valid JSON"),
+    ('{"format": "something-else"}', "is not a clinicvet sentence model"),
+    ('{"format": "clinicvet-sentence-model/1", "buckets": 8, "flags": {"overclaiming": {}}}', "unknown flag 'overclaiming'"),
+    ('{"format": "clinicvet-sentence-model/1", "buckets": 8, "flags": {"screening": {"bias": 1}}}', "is malformed"),
+])
+def test_a_bad_model_file_is_a_rule_error(tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "mine.json").write_text(content)
+    rules = _rules_with_model(tmp_path, str(tmp_path / "mine.json"))
+    with pytest.raises(RuleError, match=message):
+        load_rules(rules)
+    assert_one_line_error(run_cli("eval", "--rules", rules, tmp_path / "none.jsonl"), message)
+
+
+def test_train_and_eval_from_the_command_line(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "url": f"https://c{i}.example/", "text": text,
+                                          "labels": {**{f: 0 for f in ("overclaiming", "no_screening_claim",
+                                                                       "false_fda_claim", "claims_nonaddictive")},
+                                                     **{f: labels.get(f, 0) for f in POSITIVE_FLAGS}}}) + "\n"
+                              for i, (text, labels) in enumerate(PAGES)))
+    out = tmp_path / "mine.json"
+    result = run_cli("train", corpus, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Trained on 4 pages" in result.stderr
+    assert json.loads(out.read_text())["trained_on"].startswith("4 labelled pages: corpus.jsonl")
+    result = run_cli("eval", "--no-misses", "--rules", _rules_with_model(tmp_path, str(out)), corpus)
+    assert result.returncode == 0, result.stderr
+    assert "4 passages" in result.stdout
+
+
+def test_train_needs_labels(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": 1, "text": "Hello there."}\n')
+    assert_one_line_error(run_cli("train", corpus, "--out", tmp_path / "m.json"), 'has no "labels"')
