@@ -138,8 +138,8 @@ class Store:
                 row.update(score=result.score, tier=result.tier, words=result.words)
                 row.update({f: int(result.present(f)) for f in FLAGS})
                 row.update(services=dumps(result.services), conditions=dumps(result.conditions))
-                self._replace("evidence", clinic_id, ("flag", "page_url", "snippet"),
-                              [(flag, ev.url, ev.snippet) for flag, evs in result.flags.items() for ev in evs])
+                self._replace("evidence", clinic_id, ("flag", "page_url", "snippet", "source"),
+                              [(flag, ev.url, ev.snippet, ev.source) for flag, evs in result.flags.items() for ev in evs])
             if staff is not None:
                 self._replace("staff", clinic_id, STAFF_COLUMNS, [tuple(m.get(c) for c in STAFF_COLUMNS) for m in staff])
             if row:
@@ -235,7 +235,7 @@ TABLES = {
         "rules_version": str, "signals": bytes,
     }, "url", [], [], []),
     "evidence": ({
-        "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str,
+        "id": int, "clinic_id": int, "flag": str, "page_url": str, "snippet": str, "source": str,
     }, "id", [("clinic_id", "clinics", "id"), ("page_url", "pages", "url")],
         [["clinic_id", "flag"], ["flag"]], ["snippet"]),
     "staff": ({

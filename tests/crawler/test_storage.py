@@ -65,7 +65,7 @@ def test_a_clinic_written_again_unchanged_keeps_its_evidence_rows(tmp_path):
         flags["screening"].append(Evidence("http://a.test/team", "We screen for psychosis and heart disease."))
         write(third)
         assert store.db.execute("select distinct tbl from rewritten").fetchall() == [("evidence",)]
-        snippets = [r[-1] for r in rows("evidence")]
+        snippets = [r[0] for r in store.db.execute("select snippet from evidence where clinic_id = ? order by id", [clinic])]
         assert snippets == ["Every patient has a psychiatric evaluation first.",
                             "We screen for psychosis and heart disease."]
         assert store.db.execute("select count(*) from evidence_fts where evidence_fts match 'psychosis'").fetchone() == (1,)

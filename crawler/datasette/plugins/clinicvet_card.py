@@ -51,7 +51,7 @@ async def clinic_card(datasette, database, request) -> dict | None:
     config = datasette.plugin_config("clinicvet-card") or {}
     evidence = {}
     for ev in await db.execute(
-        "select flag, page_url, snippet from evidence where clinic_id = ? order by flag, id", [clinic_id]
+        "select * from evidence where clinic_id = ? order by flag, id", [clinic_id]
     ):
         evidence.setdefault(ev["flag"], []).append(_evidence(datasette, database, ev))
     flags = [{**f, "present": bool(clinic.get(f["flag"])), "evidence": evidence.get(f["flag"], [])}
@@ -102,6 +102,7 @@ def _evidence(datasette, database, ev) -> dict:
     live = safe_url(url)
     return {
         "snippet": ev["snippet"],
+        "by_model": dict(zip(ev.keys(), ev)).get("source") == "model",
         "page": (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         "live_url": f"{live}#:~:text={quote(words, safe='')}" if live and words else live,
         "crawled_url": datasette.urls.row(database, "pages", tilde_encode(url)) if url else None,
