@@ -5,7 +5,8 @@
 Pages are the demo web's pages as built (small, hand-written), and the same pages wrapped in a
 typical CMS shell (~60-90 KB: inline CSS and JS, mega-menu, cookie banner, footer), which is what
 real clinic sites weigh. Each stage is timed on the same pages in this run; the baseline is a bare
-lxml parse, the least any HTML pipeline must do, so the ratio says how much our work costs on top.
+lxml parse, the least any HTML pipeline must do, so the ratio says how much our work costs on top;
+"rules alone" scores without the sentence model, so the two rows say what the model costs.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -45,10 +47,12 @@ def cms_shell(page: bytes, i: int) -> bytes:
     return head + page + f"</main><footer>{footer}</footer></body></html>".encode()
 
 
-def time_stage(fn, pages, repeat) -> float:
+def time_stage(fn, pages, repeat, rule_sets) -> float:
     best = float("inf")
     for _ in range(repeat):
-        load_rules().cache.clear()  # every run starts cold: no sentence remembered from the last
+        for rules in rule_sets:  # every run starts cold: no sentence remembered from the last
+            rules.cache.clear()
+            rules.model_cache.clear()
         start = time.process_time()
         for page in pages:
             fn(page)
@@ -63,6 +67,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rules = load_rules()
+    alone = replace(rules, model=None, cache={}, model_cache={})  # the rules without the sentence model
     small = demo_pages()
     heavy = [cms_shell(p, i) for i, p in enumerate(small)]
     texts = {"demo pages": [extract_page(p).text for p in small],
@@ -71,19 +76,20 @@ def main() -> None:
         "baseline: lxml parse": lambda p: lxml.html.fromstring(p),
         "extract (lxml)": lambda p: extract_page(p),
         "extract + score": lambda p: aggregate([scan_page(extract_page(p).text, "", rules)], rules),
+        "extract + rules alone": lambda p: aggregate([scan_page(extract_page(p).text, "", alone)], alone),
     }
     results = []
     for label, pages in (("demo pages", small), ("CMS-sized pages", heavy)):
         mb = sum(map(len, pages)) / 1e6
         base = None
         for stage, fn in stages.items():
-            seconds = time_stage(fn, pages, args.repeat)
+            seconds = time_stage(fn, pages, args.repeat, (rules, alone))
             base = base or seconds
             results.append({"pages": label, "stage": stage, "n": len(pages), "mb": round(mb, 2),
                             "pages_per_s": round(len(pages) / seconds, 1), "mb_per_s": round(mb / seconds, 2),
                             "ratio_to_baseline": round(seconds / base, 2)})
     for label, group in texts.items():
-        seconds = time_stage(lambda t: scan_page(t, "", rules), group, args.repeat)
+        seconds = time_stage(lambda t: scan_page(t, "", rules), group, args.repeat, (rules, alone))
         mb = sum(map(len, group)) / 1e6
         results.append({"pages": label, "stage": "score text only", "n": len(group), "mb": round(mb, 2),
                         "pages_per_s": round(len(group) / seconds, 1), "mb_per_s": round(mb / seconds, 2),
