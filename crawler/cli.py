@@ -203,7 +203,8 @@ def score(files, as_json, batch, rules):
         evidence = result.flags[flag]
         click.echo(f"  [{'x' if evidence else ' '}] {flag}")
         for ev in evidence[:2]:
-            click.echo(f"        {ev.snippet[:160]}  ({Path(ev.url).name})")
+            by = ", read by the sentence model" if ev.source == "model" else ""
+            click.echo(f"        {ev.snippet[:160]}  ({Path(ev.url).name}{by})")
 
 
 def _rules(path):

@@ -132,3 +132,14 @@ def test_train_needs_labels(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": 1, "text": "Hello there."}\n')
     assert_one_line_error(run_cli("train", corpus, "--out", tmp_path / "m.json"), 'has no "labels"')
+
+
+def test_score_says_which_evidence_the_model_read(tmp_path):
+    page = tmp_path / "infusions.txt"
+    page.write_text(WATCHED + "\n")
+    result = run_cli("score", page)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    monitoring = lines.index("  [x] medical_monitoring")
+    assert lines[monitoring + 1].endswith("(infusions.txt, read by the sentence model)")
+    assert not lines[lines.index("  [x] certified_staff") + 1].endswith("read by the sentence model)")
