@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -265,7 +264,7 @@ def eval_(corpus, rules, model, misses):
 
     rule_set = _rules(rules)
     if not model:
-        rule_set = replace(rule_set, model=None)
+        rule_set = rule_set.without_model()
     result = evaluate(_labelled(corpus), lambda r: _score_record(r, rule_set))
     click.echo(format_report(result, show_misses=misses))
 
@@ -287,7 +286,7 @@ def train_(corpus, out, rules, threshold):
     records = _labelled(corpus)
     if not records:
         raise click.ClickException("the corpus has no records")
-    names = ", ".join(f"{p.name}" for p in corpus)
+    names = ", ".join(p.name for p in corpus)
     model = train([(_record_text(r), r["labels"]) for r in records], rule_set, threshold=threshold,
                   trained_on=f"{len(records)} labelled pages: {names}")
     try:

@@ -5,13 +5,13 @@ researcher editing the file gets a one-line message instead of a traceback.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from . import model as model_module
+from . import model as model_module  # DEFAULT_MODEL is read at call time: crawler/resources.py may repoint it
 from .model import ModelError, SentenceModel, load_model
 from .prefilter import leading_prefixes
 
@@ -75,6 +75,11 @@ class Rules:
     cache: dict = field(default_factory=dict)  # sentence key -> flags it sets (scan.py)
     model_cache: dict = field(default_factory=dict)  # sentence -> the model's features (scan.py)
     max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
+
+    def without_model(self) -> "Rules":
+        """The same rules without the sentence model. They share the sentence cache, which holds
+        what the rules alone found."""
+        return replace(self, model=None)
 
 
 def rule_path(path: str | Path | None = None) -> Path:

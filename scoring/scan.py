@@ -2,7 +2,8 @@
 
 A sound prefilter (scoring.prefilter) first drops the patterns that cannot match a sentence because
 none of its words starts like them; only the rest are run with the full checks (other senses,
-negation, scope, criticism).
+negation, scope, criticism). Where the rules set a positive flag nowhere on the page, the sentence
+model (scoring/model.py) reads the page's statements for it.
 """
 
 import re

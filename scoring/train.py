@@ -11,7 +11,6 @@ the same weights on every machine.
 """
 
 import random
-from dataclasses import replace
 
 from .model import FlagModel, SentenceModel, features
 from .rules import POSITIVE_FLAGS, Rules
@@ -23,7 +22,7 @@ BUCKETS = 1 << 18
 def train(pages: list[tuple[str, dict]], rules: Rules, *, threshold: float = 0.95, epochs: int = 3,
           rate: float = 0.1, rounds: int = 2, prune: float = 0.1, trained_on: str = "") -> SentenceModel:
     """pages: (page text, {flag: 0/1}). Returns a model for the six positive flags."""
-    rules = replace(rules, model=None, cache={})
+    rules = rules.without_model()
     prepared = []
     for text, labels in pages:
         sents = statements(text)
@@ -32,16 +31,14 @@ def train(pages: list[tuple[str, dict]], rules: Rules, *, threshold: float = 0.9
                          labels, evidence))
     flags = {}
     for flag in POSITIVE_FLAGS:
-        weights, bias = _fit(prepared, flag, epochs, rate, rounds)
-        flags[flag] = FlagModel(bias, threshold, {f: w for f, w in weights.items() if abs(w) >= prune})
+        fitted = _fit(prepared, flag, epochs, rate, rounds)
+        flags[flag] = FlagModel(fitted.bias, threshold, {f: w for f, w in fitted.weights.items() if abs(w) >= prune})
     return SentenceModel(BUCKETS, flags, trained_on)
 
 
-def _fit(prepared, flag: str, epochs: int, rate: float, rounds: int) -> tuple[dict[int, float], float]:
-    weights: dict[int, float] = {}
-    bias = 0.0
+def _fit(prepared, flag: str, epochs: int, rate: float, rounds: int) -> FlagModel:
+    model = FlagModel(0.0, 0.0, {})  # updated in place
     for round_ in range(rounds):
-        current = FlagModel(bias, 0.0, weights)
         examples = []
         for feats, snippets, labels, evidence in prepared:
             if not int(labels.get(flag, 0)):
@@ -50,7 +47,7 @@ def _fit(prepared, flag: str, epochs: int, rate: float, rounds: int) -> tuple[di
             found = set(evidence.get(flag, ()))
             positives = [i for i, s in enumerate(snippets) if s in found]
             if not positives and feats and round_ > 0:
-                positives = [max(range(len(feats)), key=lambda i: current.probability(feats[i]))]
+                positives = [max(range(len(feats)), key=lambda i: model.probability(feats[i]))]
             examples += [(feats[i], 1) for i in positives]
         n_pos = sum(y for _, y in examples)
         pos_weight = min(10.0, (len(examples) - n_pos) / max(1, n_pos))  # positives are rare
@@ -58,9 +55,8 @@ def _fit(prepared, flag: str, epochs: int, rate: float, rounds: int) -> tuple[di
         for _ in range(epochs):
             order.shuffle(examples)
             for feats, y in examples:
-                model = FlagModel(bias, 0.0, weights)
                 step = (model.probability(feats) - y) * (pos_weight if y else 1.0) * rate
-                bias -= step
+                model.bias -= step
                 for f in feats:
-                    weights[f] = weights.get(f, 0.0) - step
-    return weights, bias
+                    model.weights[f] = model.weights.get(f, 0.0) - step
+    return model

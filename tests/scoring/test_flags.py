@@ -5,7 +5,6 @@ is measured on the labelled corpus instead (README, Accuracy); tests/scoring/tes
 what it may and may not do.
 """
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import yaml
 from scoring import FLAGS, aggregate, load_rules, scan_page
 
 CASES = yaml.safe_load(Path(__file__).with_name("cases.yml").read_text(encoding="utf-8"))
-RULES_ALONE = replace(load_rules(), model=None, cache={}, model_cache={})
+RULES_ALONE = load_rules().without_model()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])

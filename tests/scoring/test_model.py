@@ -13,7 +13,7 @@ from scoring.train import train
 from tests.helpers import assert_one_line_error, run_cli
 
 RULES = load_rules()
-ALONE = replace(RULES, model=None, cache={}, model_cache={})
+ALONE = RULES.without_model()
 # No rule of the shipped file reads "writes down your heart rate" as monitoring; the model does.
 WATCHED = ("A registered nurse stays beside your chair and writes down your heart rate and blood "
            "pressure through the whole session.")
@@ -33,8 +33,8 @@ def test_the_model_adds_a_flag_the_rules_missed_with_its_sentence():
 
 @pytest.mark.parametrize("text", [
     "At other clinics, " + WATCHED[0].lower() + WATCHED[1:],  # about other clinics
-    WATCHED.replace("stays", "Does a registered nurse stay").replace("A registered nurse ", "")
-    .replace("writes", "write").rstrip(".") + "?",  # an FAQ question, not a statement
+    "Does a registered nurse stay beside your chair and write down your heart rate and blood pressure "
+    "through the whole session?",  # an FAQ question, not a statement
 ])
 def test_the_model_reads_only_the_sites_own_statements(text):
     assert scan_page(text, "", RULES).by_model == []

@@ -102,7 +102,7 @@ def _evidence(datasette, database, ev) -> dict:
     live = safe_url(url)
     return {
         "snippet": ev["snippet"],
-        "by_model": dict(zip(ev.keys(), ev)).get("source") == "model",
+        "by_model": "source" in ev.keys() and ev["source"] == "model",  # older databases lack the column
         "page": (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
         "live_url": f"{live}#:~:text={quote(words, safe='')}" if live and words else live,
         "crawled_url": datasette.urls.row(database, "pages", tilde_encode(url)) if url else None,
