@@ -48,20 +48,21 @@ class ClinicScore:
 
 def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicScore:
     rules = rules or load_rules()
-    flags: dict[str, list[Evidence]] = {f: [] for f in FLAGS}
-    seen: dict[str, set[str]] = {f: set() for f in FLAGS}
+    # The rules' and the model's evidence are collected apart, each with its own cap: the model's
+    # counts only for flags no rule found anywhere on the site.
+    found = {source: {f: [] for f in FLAGS} for source in ("rules", "model")}
+    seen = {source: {f: set() for f in FLAGS} for source in ("rules", "model")}
     for page in pages:
         for flag, snippets in page.evidence.items():
-            if flag not in flags:
+            if flag not in FLAGS:
                 continue
+            source = "model" if flag in page.by_model else "rules"
             for snippet in snippets:
                 key = normalize(snippet).lower()
-                if key not in seen[flag] and len(flags[flag]) < rules.evidence_per_flag:
-                    seen[flag].add(key)
-                    flags[flag].append(Evidence(page.url, snippet, "model" if flag in page.by_model else "rules"))
-    for flag, evs in flags.items():  # the model's reading only where no rule found the flag
-        if any(e.source == "rules" for e in evs):
-            flags[flag] = [e for e in evs if e.source == "rules"]
+                if key not in seen[source][flag] and len(found[source][flag]) < rules.evidence_per_flag:
+                    seen[source][flag].add(key)
+                    found[source][flag].append(Evidence(page.url, snippet, source))
+    flags = {f: found["rules"][f] or found["model"][f] for f in FLAGS}
     if flags["screening"]:
         flags["no_screening_claim"] = []
     words = sum(p.words for p in pages)

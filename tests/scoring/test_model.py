@@ -54,6 +54,19 @@ def test_rule_evidence_anywhere_on_the_site_replaces_the_models():
     assert [(e.snippet, e.source) for e in aggregate(pages, RULES).flags["medical_monitoring"]] == [(by_rules, "rules")]
 
 
+def test_model_evidence_never_crowds_out_a_rules_finding():
+    """Evidence is capped per flag; pages read by the model first must not fill the cap and hide
+    the page where a rule found the flag."""
+    eager = replace(RULES.model, flags={f: replace(m, threshold=0.0) for f, m in RULES.model.flags.items()})
+    rules = replace(RULES, model=eager, cache={}, model_cache={})
+    by_rules = "We check your blood pressure and oxygen level every five minutes during the infusion."
+    pages = [scan_page(f"The waiting room on floor {i} has comfortable chairs and tea.", f"https://c.example/{i}", rules)
+             for i in range(rules.evidence_per_flag + 1)]
+    pages.append(scan_page(by_rules, "https://c.example/infusions", rules))
+    assert all(p.by_model for p in pages[:-1])
+    assert [(e.snippet, e.source) for e in aggregate(pages, rules).flags["medical_monitoring"]] == [(by_rules, "rules")]
+
+
 def test_negated_words_are_different_features():
     assert features("a referral is needed", 1 << 18) != features("no referral is needed", 1 << 18)
     assert features("Our nurse checks vitals.", 1 << 18) == features("our NURSE checks vitals", 1 << 18)
