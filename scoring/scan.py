@@ -32,6 +32,8 @@ _NOT_NEGATION = re.compile(
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
+# A "not" right before the match negates it, whatever came earlier in the clause.
+_JUST_NEGATED = re.compile(r"\b(?:not|never)\s+$|n't\s+$", re.I)
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
@@ -94,7 +96,8 @@ def statements(text: str) -> list[Sentence]:
 
 def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules: Rules) -> dict[str, str]:
     """For each flag the rules did not set on this page, the statement the model is surest of, if
-    it clears the flag's threshold and the rules' scope checks (not other clinics, not general)."""
+    it clears the flag's threshold and the rules' scope checks (not other clinics, not general) and
+    names none of the flag's excluded word senses ("COVID screening")."""
     model = rules.model
     wanted = [f for f in model.flags if f not in evidence]
     if not wanted:
@@ -110,8 +113,10 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
             feats = rules.model_cache[sent.text] = features(sent.text, model.buckets)
         for flag in wanted:
             p = model.flags[flag].probability(feats)
+            rule = rules.flags[flag]
             if p >= model.flags[flag].threshold and p > best.get(flag, (0.0,))[0] \
-                    and not _vetoed(rules.flags[flag], sent.text, (0, len(sent.text)), rules):
+                    and not _vetoed(rule, sent.text, (0, len(sent.text)), rules) \
+                    and not any(e.search(sent.text) for e in rule.exclude):  # "COVID screening"
                 best[flag] = (p, sent)
     return {flag: sent.snippet for flag, (_, sent) in best.items()}
 
@@ -227,6 +232,8 @@ def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
     window = " ".join(before.split()[-rules.negation_window:])
     # Negators inside the match count too ("are not medically evaluated" matches from "are").
     count = len(rules.negators.findall(window))
+    if _JUST_NEGATED.search(before):
+        return True  # "does not suit everyone and is not guaranteed": the nearest "not" decides
     if _AFTER_NEGATED.search(text[end:end + 60]):
         count += 1
     return count % 2 == 1
