@@ -76,6 +76,8 @@ def _people(line: str, role_first: str, nxt: str, prev: str = ""):
     for m in _PERSON.finditer(line):
         if _ADDRESS_HINT.search(line[m.end("creds"):m.end("creds") + 8]):
             continue  # "Baltimore, MD 21201"
+        if _NOT_NAME.search(m.group("name")):
+            continue  # "Social Work (LCSW)", "Lancaster County, PA"
         creds = _creds(m.group("creds"))
         role = role_first or _role(m.group("role") or "") or _role_line(nxt)
         yield StaffMember(_tidy(m.group("name")), creds, role)

@@ -54,3 +54,16 @@ def test_team_card_with_name_and_credentials_on_separate_lines():
         StaffMember("Jane Roe", "DNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
         StaffMember("Lucy Park", "CRNA", ""),
     ]
+
+
+def test_fields_and_places_before_a_credential_are_not_people():
+    # A therapist requirements list, a comparison guide and an address line from real clinic pages.
+    text = ("Their therapist must hold one of:\n• Social Work (LCSW),\n• Marriage and Family Therapy (LMFT),\n"
+            "• Clinical Psychology (PhD)\nBe aware that Certified Nurse Anesthetists (CRNA) are common.\n"
+            "Our office is in beautiful Lancaster County, PA. Parking is free.")
+    assert find_staff(text) == []
+
+
+def test_british_and_commonwealth_medical_degrees():
+    assert find_staff("Dr Sarah Jones, MBChB, MRCPsych\nConsultant Psychiatrist") == [
+        StaffMember("Dr. Sarah Jones", "MBChB, MRCPsych", "Consultant Psychiatrist")]
