@@ -103,8 +103,11 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
     if not wanted:
         return {}
     best: dict[str, tuple[float, Sentence]] = {}
+    # A sentence the rules read as a red flag ("Skip the intake paperwork and the psych eval.") is
+    # not evidence of a good practice, however its words score.
+    claims = {snippet for flag, snippets in evidence.items() if rules.flags[flag].kind == "red" for snippet in snippets}
     for sent in sents:
-        if sent.question or sent.words < MODEL_MIN_WORDS:
+        if sent.question or sent.words < MODEL_MIN_WORDS or sent.snippet in claims:
             continue
         feats = rules.model_cache.get(sent.text)
         if feats is None:

@@ -3,7 +3,7 @@
 A flag is set when any page sets it. Evidence sentences are de-duplicated across pages (a footer
 or banner repeated on every page counts once); the sentence model's evidence is kept only for
 flags no rule found anywhere on the site. `no_screening_claim` loses to the site's own
-described evaluation, as the rubric says.
+described evaluation, as the rubric says (an evaluation the rules found, not the model's guess).
 """
 
 from dataclasses import dataclass, field
@@ -63,8 +63,12 @@ def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicSco
                     seen[source][flag].add(key)
                     found[source][flag].append(Evidence(page.url, snippet, source))
     flags = {f: found["rules"][f] or found["model"][f] for f in FLAGS}
-    if flags["screening"]:
+    # The site's own described evaluation, as the rules read it, outweighs a no-screening claim; the
+    # model's guess at one does not, and gives way to the claim.
+    if found["rules"]["screening"]:
         flags["no_screening_claim"] = []
+    elif flags["no_screening_claim"]:
+        flags["screening"] = []
     words = sum(p.words for p in pages)
     present = {f for f, ev in flags.items() if ev}
     return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags,

@@ -19,6 +19,12 @@ WATCHED = ("A registered nurse stays beside your chair and writes down your hear
            "pressure through the whole session.")
 
 
+def _eager():
+    """A model that sets every flag on every statement: what remains unset is the guards' doing."""
+    eager = replace(RULES.model, flags={f: replace(m, threshold=0.0) for f, m in RULES.model.flags.items()})
+    return replace(RULES, model=eager, cache={}, model_cache={})
+
+
 def test_the_shipped_rule_file_uses_the_shipped_model():
     assert RULES.model is not None and set(RULES.model.flags) == set(POSITIVE_FLAGS)
 
@@ -42,8 +48,7 @@ def test_the_model_reads_only_the_sites_own_statements(text):
 
 def test_a_menu_or_a_terse_line_is_too_short_for_the_model():
     """Even a model that sets every flag on every statement reads only sentences of six words or more."""
-    eager = replace(RULES.model, flags={f: replace(m, threshold=0.0) for f, m in RULES.model.flags.items()})
-    rules = replace(RULES, model=eager, cache={}, model_cache={})
+    rules = _eager()
     assert scan_page("Monitoring\nOur Nurses\nVital signs checked\nContact us today", "", rules).by_model == []
     assert scan_page("The waiting room has comfortable chairs and tea.", "", rules).by_model != []
 
@@ -57,14 +62,35 @@ def test_rule_evidence_anywhere_on_the_site_replaces_the_models():
 def test_model_evidence_never_crowds_out_a_rules_finding():
     """Evidence is capped per flag; pages read by the model first must not fill the cap and hide
     the page where a rule found the flag."""
-    eager = replace(RULES.model, flags={f: replace(m, threshold=0.0) for f, m in RULES.model.flags.items()})
-    rules = replace(RULES, model=eager, cache={}, model_cache={})
+    rules = _eager()
     by_rules = "We check your blood pressure and oxygen level every five minutes during the infusion."
     pages = [scan_page(f"The waiting room on floor {i} has comfortable chairs and tea.", f"https://c.example/{i}", rules)
              for i in range(rules.evidence_per_flag + 1)]
     pages.append(scan_page(by_rules, "https://c.example/infusions", rules))
     assert all(p.by_model for p in pages[:-1])
     assert [(e.snippet, e.source) for e in aggregate(pages, rules).flags["medical_monitoring"]] == [(by_rules, "rules")]
+
+
+def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
+    rules = _eager()
+    claim = "Skip the intake paperwork and the psych eval, just book a chair."
+    page = scan_page(claim, "", rules)
+    assert page.evidence["no_screening_claim"] == [claim] and "screening" not in page.evidence
+    covid = "Every morning we perform COVID screening of our facility and staff."
+    assert "screening" not in scan_page(covid, "", rules).evidence
+
+
+def test_a_no_screening_claim_gives_way_only_to_an_evaluation_the_rules_found():
+    rules = _eager()
+    claim = "No referral or evaluation needed, walk in today!"
+    guess = "Our lobby has comfortable chairs and fresh tea for every visitor."
+    pages = [scan_page(claim, "https://c.example/a", rules), scan_page(guess, "https://c.example/b", rules)]
+    assert "screening" in pages[1].by_model
+    flags = aggregate(pages, rules).flags
+    assert flags["no_screening_claim"] and not flags["screening"]
+    described = "Every patient completes a psychiatric evaluation before the first infusion."
+    flags = aggregate(pages + [scan_page(described, "https://c.example/c", rules)], rules).flags
+    assert flags["screening"][0].source == "rules" and not flags["no_screening_claim"]
 
 
 def test_negated_words_are_different_features():
