@@ -1,14 +1,23 @@
 """Phones (E.164), emails and US postal addresses found in page text."""
 
 import re
+from importlib.resources import files
 
 import phonenumbers
+import yaml
 
 # The lookarounds at the start only say where a match can begin (a token's first character, a
 # phone's first sign), which spares the regex engine a failed attempt at every letter of the page.
 _PHONE = re.compile(r"(?<![\w.])(?=[+(\d])(?:\+?1[\s.\-]?)?\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w])")
 # A number labelled as a fax ("Fax: …", "F: …", "fax/…") is not the clinic's phone.
+# ... or sent by fax in running text: "fax the questionnaire to us at 844-…".
+_FAX_TO = re.compile(r"\bfax(?:ed|ing)?\b[^.\n]{0,40}\b(?:to|at)\s+(?:us\s+)?(?:at\s+)?$", re.I)
 _FAX_LABEL = re.compile(r"(?:\bfax\b|\bf\b|\bfacsimile\b)\s*(?:number|no\.?|#)?\s*[:.\-]?\s*$", re.I)
+# Crisis lines and stock-photo IDs are not the clinic's phone (crawler/extract/phones.yml).
+_PHONES = yaml.safe_load((files("crawler.extract") / "phones.yml").read_text(encoding="utf-8"))
+NOT_CLINIC_NUMBERS = frozenset(_PHONES["not_clinic_numbers"])
+_NOT_CLINIC_CONTEXT = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, _PHONES["not_clinic_context"])), re.I)
+_BARE_LABEL = re.compile(r"\b(?:%s)\b\W{0,4}$" % "|".join(map(re.escape, _PHONES["bare_number_labels"])), re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _EMAIL_JUNK = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|@(sentry|wixpress|example\.com$)", re.I)
 
@@ -56,12 +65,17 @@ def to_e164(raw: str, region: str = "US") -> str:
 
 
 def find_phones(text: str) -> list[str]:
+    """The clinic's phone numbers in page text, in E.164: not a fax, not a crisis line, and a bare
+    run of digits only where a label says it is a phone."""
     out = []
     for m in _PHONE.finditer(text):
-        if _FAX_LABEL.search(text, max(0, m.start() - 20), m.start()):
+        before = text[max(0, m.start() - 60):m.start()]
+        if _FAX_LABEL.search(before[-20:]) or _FAX_TO.search(before) or _NOT_CLINIC_CONTEXT.search(re.split(r"[.!?]\s", before)[-1]):
+            continue
+        if m.group(0).isdigit() and not _BARE_LABEL.search(before[-20:]):
             continue
         e164 = to_e164(m.group(0))
-        if e164 and e164 not in out:
+        if e164 and e164 not in out and e164 not in NOT_CLINIC_NUMBERS:
             out.append(e164)
     return out
 

@@ -129,3 +129,11 @@ def test_relative_links_resolve_against_the_pages_base_href():
     assert without.links[0][0] == "https://cedar.example/services/ketamine/team/"
     # The fallback parser (for HTML lxml refuses) reads it too.
     assert _parse_with_bs4(html).base_href == _parse_with_lxml(html).base_href == "https://cedar.example/"
+
+
+def test_crisis_lines_and_stock_photo_ids_are_not_the_clinics_phone():
+    # Wordings from real clinic pages: a footer's crisis line, a local crisis number, an image credit.
+    text = ("Questions? Call us at (512) 555-0199.\nIf you are in crisis, dial 988 or call 1-800-273-8255.\n"
+            "If you are in crisis, please call Crisis Intervention at 450-679-8689, or 9-1-1.\n"
+            "Shutterstock 2434606625 (1)\nTel: 5125550143\nPrint the form and fax it to us at 844-555-7489.")
+    assert find_phones(text) == ["+15125550199", "+15125550143"]
