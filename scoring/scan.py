@@ -96,8 +96,8 @@ def statements(text: str) -> list[Sentence]:
 
 def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules: Rules) -> dict[str, str]:
     """For each flag the rules did not set on this page, the statement the model is surest of, if
-    it clears the flag's threshold and the rules' scope checks (not other clinics, not general) and
-    names none of the flag's excluded word senses ("COVID screening")."""
+    it clears the flag's threshold and the rules' scope checks (not other clinics, not general),
+    names none of the flag's excluded word senses ("COVID screening") and is no red-flag claim."""
     model = rules.model
     wanted = [f for f in model.flags if f not in evidence]
     if not wanted:
@@ -226,17 +226,18 @@ def _overlaps(m: re.Match, exclude: re.Pattern, text: str) -> bool:
 
 
 def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
-    """An odd number of negators in the same clause just before the match, or 'is not required' after."""
+    """A "not" right before the match; else an odd number of negators in the same clause just before
+    it, or 'is not required' after."""
     before = text[:start]
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end():]
     before = _NOT_NEGATION.sub(" ", before)
+    if _JUST_NEGATED.search(before):
+        return True  # "does not suit everyone and is not guaranteed": the nearest "not" decides
     window = " ".join(before.split()[-rules.negation_window:])
     # Negators inside the match count too ("are not medically evaluated" matches from "are").
     count = len(rules.negators.findall(window))
-    if _JUST_NEGATED.search(before):
-        return True  # "does not suit everyone and is not guaranteed": the nearest "not" decides
     if _AFTER_NEGATED.search(text[end:end + 60]):
         count += 1
     return count % 2 == 1
