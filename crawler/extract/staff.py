@@ -39,6 +39,8 @@ ROLE_WORDS = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['role_words']))})
 # Cheap test first: a line can only name staff if it has a credential or a "Dr" in it. Every
 # credential begins with a capital: the lookahead spares the alternation at every other character.
 _HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
+_PRONOUNS = re.compile(r"^\((?:he|she|they|ze|xe)/[a-z/]+\)", re.I)  # "(he/him/his), executive director"
+_NEXT_PERSON = re.compile(r"(?:and|&)\s+[A-Z][a-z]+\s+[A-Z]")
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
 
 
@@ -92,7 +94,9 @@ def _creds(text: str) -> str:
 
 
 def _role(text: str) -> str:
-    text = text.strip(" ,-\u2013\u2014|:")
+    text = _PRONOUNS.sub("", text.strip(" ,-\u2013\u2014|:")).strip(" ,-\u2013\u2014|:")
+    if _NEXT_PERSON.match(text):
+        return ""  # "Gilah Weissman, APRN and Jacob Taken, Office Manager": his role, not hers
     return text if text and ROLE_WORDS.search(text) and len(text.split()) <= 8 else ""
 
 

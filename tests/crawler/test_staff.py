@@ -67,3 +67,13 @@ def test_fields_and_places_before_a_credential_are_not_people():
 def test_british_and_commonwealth_medical_degrees():
     assert find_staff("Dr Sarah Jones, MBChB, MRCPsych\nConsultant Psychiatrist") == [
         StaffMember("Dr. Sarah Jones", "MBChB, MRCPsych", "Consultant Psychiatrist")]
+
+
+def test_a_second_person_after_and_is_not_the_first_ones_role():
+    text = "Our Spravato clinic runs under the direction of Mira Solberg, APRN and Theo Brandt, Office Manager."
+    assert find_staff(text) == [StaffMember("Mira Solberg", "APRN", "")]
+
+
+def test_pronouns_are_not_part_of_the_role():
+    assert find_staff("Dana Okoro, LICSW (she/her), clinical director") == [
+        StaffMember("Dana Okoro", "LICSW", "clinical director")]
