@@ -99,7 +99,7 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
     it clears the flag's threshold and the rules' scope checks (not other clinics, not general),
     names none of the flag's excluded word senses ("COVID screening") and is no red-flag claim."""
     model = rules.model
-    wanted = [f for f in model.flags if f not in evidence]
+    wanted = [(f, reader, rules.flags[f]) for f, reader in model.flags.items() if f not in evidence]
     if not wanted:
         return {}
     best: dict[str, tuple[float, Sentence]] = {}
@@ -114,14 +114,17 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
             if len(rules.model_cache) >= CACHE_LIMIT:
                 rules.model_cache.clear()
             feats = rules.model_cache[sent.text] = features(sent.text, model.buckets)
-        for flag in wanted:
-            p = model.flags[flag].probability(feats)
-            rule = rules.flags[flag]
-            if p >= model.flags[flag].threshold and p > best.get(flag, (0.0,))[0] \
-                    and not _vetoed(rule, sent.text, (0, len(sent.text)), rules) \
-                    and not any(e.search(sent.text) for e in rule.exclude):  # "COVID screening"
+        for flag, reader, rule in wanted:
+            p = reader.probability(feats)
+            if p >= reader.threshold and p > best.get(flag, (0.0,))[0] and _may_set(rule, sent.text, rules):
                 best[flag] = (p, sent)
     return {flag: sent.snippet for flag, (_, sent) in best.items()}
+
+
+def _may_set(rule: FlagRule, text: str, rules: Rules) -> bool:
+    """Whether the rules' checks let a whole sentence set the flag: in scope, and naming none of
+    the flag's excluded senses ("COVID screening")."""
+    return not _vetoed(rule, text, (0, len(text)), rules) and not any(e.search(text) for e in rule.exclude)
 
 
 def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:
