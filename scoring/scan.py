@@ -224,7 +224,9 @@ def _match(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
 
 
 def _overlaps(m: re.Match, exclude: re.Pattern, text: str) -> bool:
-    lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
+    """Whether an excluded sense covers the match, read within 100 characters of it: an exclusion
+    can span a list ("side effects, such as nausea and constipation, of high opioid doses")."""
+    lo, hi = max(0, m.start() - 100), min(len(text), m.end() + 100)
     return any(e.start() + lo < m.end() and e.end() + lo > m.start() for e in exclude.finditer(text[lo:hi]))
 
 
