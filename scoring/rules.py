@@ -112,6 +112,17 @@ def _model_path(name, source: str) -> Path:
     return shipped if path == Path(shipped.name) else beside
 
 
+def _model_flags(wanted, model: SentenceModel) -> dict:
+    """The flags the model may set: a rule file can keep it off a flag where it misleads more
+    than it finds, without retraining."""
+    if not isinstance(wanted, list) or not all(isinstance(f, str) for f in wanted):
+        raise RuleError("model_flags: give a list of flag names")
+    unknown = [f for f in wanted if f not in POSITIVE_FLAGS]
+    if unknown:
+        raise RuleError(f"model_flags: {unknown[0]!r} is not a positive flag")
+    return {f: m for f, m in model.flags.items() if f in wanted}
+
+
 def _expand(text: str, lexicon: dict[str, str]) -> str:
     for name, value in lexicon.items():
         text = text.replace("{{" + name + "}}", value)
@@ -184,6 +195,8 @@ def _compile(data: dict, source: str) -> Rules:
         model = load_model(model_path, POSITIVE_FLAGS) if model_path else None
     except ModelError as e:
         raise RuleError(str(e)) from None
+    if model and data.get("model_flags") is not None:
+        model = replace(model, flags=_model_flags(data["model_flags"], model))
     index: dict[str, list[tuple[str, int]]] = {}
     always: list[tuple[str, int]] = []
     for name, rule in flags.items():

@@ -14,9 +14,11 @@ from tests.helpers import assert_one_line_error, run_cli
 
 RULES = load_rules()
 ALONE = RULES.without_model()
-# No rule of the shipped file reads "writes down your heart rate" as monitoring; the model does.
-WATCHED = ("A registered nurse stays beside your chair and writes down your heart rate and blood "
-           "pressure through the whole session.")
+# No rule of the shipped file reads "checks in with the therapist you already see" as coordination;
+# the model does.
+WATCHED = "Between sessions our counselor checks in with the therapist you already see, so nothing is missed."
+# The rules do set it from this one.
+BY_RULES = "We share notes with the counselor you already see so everyone is on the same page."
 
 
 def _eager():
@@ -26,21 +28,49 @@ def _eager():
 
 
 def test_the_shipped_rule_file_uses_the_shipped_model():
-    assert RULES.model is not None and set(RULES.model.flags) == set(POSITIVE_FLAGS)
+    assert RULES.model is not None
+    assert set(RULES.model.flags) == set(yaml.safe_load(DEFAULT_RULES.read_text())["model_flags"])
+
+
+def test_model_flags_keep_the_model_off_a_flag(tmp_path):
+    """The shipped file keeps the model off medical_monitoring, where held-out real pages showed it
+    wrong more often than right; the same model file, given every flag, reads the sentence below."""
+    watched = ("A registered nurse stays beside your chair and writes down your heart rate and blood "
+               "pressure through the whole session.")
+    assert "medical_monitoring" not in RULES.model.flags
+    assert scan_page(watched, "", RULES).by_model == []
+    data = yaml.safe_load(DEFAULT_RULES.read_text())
+    del data["model_flags"]
+    every = tmp_path / "rules.yml"
+    every.write_text(yaml.safe_dump(data))
+    assert scan_page(watched, "", load_rules(every)).by_model == ["medical_monitoring"]
+
+
+@pytest.mark.parametrize("flags, message", [
+    ("screening", "give a list of flag names"),
+    (["screening", "overclaiming"], "'overclaiming' is not a positive flag"),
+])
+def test_bad_model_flags_are_a_rule_error(tmp_path, flags, message):
+    data = yaml.safe_load(DEFAULT_RULES.read_text())
+    data["model_flags"] = flags
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(RuleError, match=message):
+        load_rules(path)
 
 
 def test_the_model_adds_a_flag_the_rules_missed_with_its_sentence():
-    assert "medical_monitoring" not in scan_page(WATCHED, "", ALONE).evidence
+    assert "provider_coordination" not in scan_page(WATCHED, "", ALONE).evidence
     page = scan_page(WATCHED, "https://c.example/infusions", RULES)
-    assert page.evidence["medical_monitoring"] == [WATCHED] and page.by_model == ["medical_monitoring"]
-    [ev] = aggregate([page], RULES).flags["medical_monitoring"]
+    assert page.evidence["provider_coordination"] == [WATCHED] and page.by_model == ["provider_coordination"]
+    [ev] = aggregate([page], RULES).flags["provider_coordination"]
     assert (ev.snippet, ev.source) == (WATCHED, "model")
 
 
 @pytest.mark.parametrize("text", [
-    "At other clinics, " + WATCHED[0].lower() + WATCHED[1:],  # about other clinics
-    "Does a registered nurse stay beside your chair and write down your heart rate and blood pressure "
-    "through the whole session?",  # an FAQ question, not a statement
+    # about other clinics (without "At other clinics, " the model reads it)
+    "At other clinics, the counselor checks in with the therapist you already see between sessions, so nothing is missed.",
+    "Between sessions, does our counselor check in with the therapist you already see?",  # an FAQ question
 ])
 def test_the_model_reads_only_the_sites_own_statements(text):
     assert scan_page(text, "", RULES).by_model == []
@@ -54,21 +84,19 @@ def test_a_menu_or_a_terse_line_is_too_short_for_the_model():
 
 
 def test_rule_evidence_anywhere_on_the_site_replaces_the_models():
-    by_rules = "We check your blood pressure and oxygen level every five minutes during the infusion."
-    pages = [scan_page(WATCHED, "https://c.example/a", RULES), scan_page(by_rules, "https://c.example/b", RULES)]
-    assert [(e.snippet, e.source) for e in aggregate(pages, RULES).flags["medical_monitoring"]] == [(by_rules, "rules")]
+    pages = [scan_page(WATCHED, "https://c.example/a", RULES), scan_page(BY_RULES, "https://c.example/b", RULES)]
+    assert [(e.snippet, e.source) for e in aggregate(pages, RULES).flags["provider_coordination"]] == [(BY_RULES, "rules")]
 
 
 def test_model_evidence_never_crowds_out_a_rules_finding():
     """Evidence is capped per flag; pages read by the model first must not fill the cap and hide
     the page where a rule found the flag."""
     rules = _eager()
-    by_rules = "We check your blood pressure and oxygen level every five minutes during the infusion."
     pages = [scan_page(f"The waiting room on floor {i} has comfortable chairs and tea.", f"https://c.example/{i}", rules)
              for i in range(rules.evidence_per_flag + 1)]
-    pages.append(scan_page(by_rules, "https://c.example/infusions", rules))
-    assert all(p.by_model for p in pages[:-1])
-    assert [(e.snippet, e.source) for e in aggregate(pages, rules).flags["medical_monitoring"]] == [(by_rules, "rules")]
+    pages.append(scan_page(BY_RULES, "https://c.example/therapists", rules))
+    assert all("provider_coordination" in p.by_model for p in pages[:-1])
+    assert [(e.snippet, e.source) for e in aggregate(pages, rules).flags["provider_coordination"]] == [(BY_RULES, "rules")]
 
 
 def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
@@ -179,6 +207,5 @@ def test_score_says_which_evidence_the_model_read(tmp_path):
     result = run_cli("score", page)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    monitoring = lines.index("  [x] medical_monitoring")
-    assert lines[monitoring + 1].endswith("(infusions.txt, read by the sentence model)")
-    assert not lines[lines.index("  [x] certified_staff") + 1].endswith("read by the sentence model)")
+    coordination = lines.index("  [x] provider_coordination")
+    assert lines[coordination + 1].endswith("(infusions.txt, read by the sentence model)")
