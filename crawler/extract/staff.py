@@ -41,6 +41,7 @@ ROLE_WORDS = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['role_words']))})
 _HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
 _PRONOUNS = re.compile(r"^\((?:he|she|they|ze|xe)/[a-z/]+\)", re.I)  # "(he/him/his), executive director"
 _NEXT_PERSON = re.compile(r"(?:and|&)\s+[A-Z][a-z]+\s+[A-Z]")
+_BYLINE = re.compile(r"^(?:(?:Written|Posted|Authored|Reviewed|Medically reviewed)\s+)?[Bb]y\s+")
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
 
 
@@ -117,4 +118,5 @@ def _role_upto(text: str) -> str:
 
 
 def _tidy(name: str) -> str:
-    return re.sub(r"^Dr\.?\s+", "Dr. ", " ".join(name.split()))
+    name = _BYLINE.sub("", " ".join(name.split()))  # "By Ilse Marn, PMHNP": an article's author
+    return re.sub(r"^Dr\.?\s+", "Dr. ", name)

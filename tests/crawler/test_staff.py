@@ -77,3 +77,10 @@ def test_a_second_person_after_and_is_not_the_first_ones_role():
 def test_pronouns_are_not_part_of_the_role():
     assert find_staff("Dana Okoro, LICSW (she/her), clinical director") == [
         StaffMember("Dana Okoro", "LICSW", "clinical director")]
+
+
+def test_a_byline_names_its_author_without_by():
+    # An article's byline, as clinic blogs write it.
+    assert find_staff("By Ilse Marn, PMHNP\nWhat a first Spravato visit looks like") == [
+        StaffMember("Ilse Marn", "PMHNP", "")]
+    assert find_staff("Written by Dr. Omar Reyes, MD") == [StaffMember("Dr. Omar Reyes", "MD", "")]
