@@ -20,6 +20,12 @@ class Offerings:
     conditions: dict[str, re.Pattern]
     exclude: re.Pattern
     prefixes: dict[str, frozenset[str] | None]  # label -> word prefixes a match starts with
+    unless: dict[str, re.Pattern]  # label -> another sense in the sentence ("ease any anxiety")
+
+
+def _pattern(value) -> str:
+    """A label's regex: a string, or a mapping {re, unless}."""
+    return value["re"] if isinstance(value, dict) else value
 
 
 @lru_cache(maxsize=4)
@@ -29,12 +35,13 @@ def load_offerings(path: str | Path | None = None) -> Offerings:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         labels = {**data["services"], **data["conditions"]}
         return Offerings(
-            services={k: re.compile(v, re.I) for k, v in data["services"].items()},
-            conditions={k: re.compile(v, re.I) for k, v in data["conditions"].items()},
+            services={k: re.compile(_pattern(v), re.I) for k, v in data["services"].items()},
+            conditions={k: re.compile(_pattern(v), re.I) for k, v in data["conditions"].items()},
             exclude=re.compile(data.get("exclude_sentence") or r"(?!x)x", re.I),
-            prefixes={k: leading_prefixes(v) for k, v in labels.items()},
+            prefixes={k: leading_prefixes(_pattern(v)) for k, v in labels.items()},
+            unless={k: re.compile(v["unless"], re.I) for k, v in labels.items() if isinstance(v, dict) and v.get("unless")},
         )
-    except (OSError, yaml.YAMLError, KeyError, AttributeError, re.error) as e:
+    except (OSError, yaml.YAMLError, KeyError, AttributeError, TypeError, re.error) as e:
         raise RuleError(f"offerings file {path}: {e}") from None
 
 
@@ -60,7 +67,8 @@ def sentence_offerings(text: str, starts: set[str], offerings: Offerings | None 
         for label, rx in group.items():
             prefixes = offerings.prefixes[label]
             if (prefixes is None or not prefixes.isdisjoint(starts)) and rx.search(text):
-                labels.append(label)
+                if label not in offerings.unless or not offerings.unless[label].search(text):
+                    labels.append(label)
     if labels and offerings.exclude.search(text):
         return ()
     return tuple(labels)

@@ -1,5 +1,8 @@
+import pytest
+
 from scoring import aggregate, scan_page
-from scoring.offerings import find_offerings
+from scoring import RuleError
+from scoring.offerings import find_offerings, load_offerings
 
 
 def test_services_and_conditions_in_vocabulary_order():
@@ -20,3 +23,32 @@ def test_clinic_offerings_are_the_union_of_pages():
     result = aggregate(pages)
     assert result.services == ["At-home (oral/lozenge)", "Telehealth"]
     assert result.conditions == ["Anxiety", "Social anxiety"]
+
+
+@pytest.mark.parametrize("text, services, conditions", [
+    # Other senses, seen on real clinic pages (own words here).
+    ("Ketamine can be given in several ways, including IV infusion and intramuscular injection.", [], []),
+    ("A few slow breaths before your first session can ease any anxiety you may feel.", [], []),
+    ("Side effects may include nausea, dizziness and anxiety.", [], []),
+    ("Our nurse has treated head trauma in the ER, and our care is trauma-informed.", [], []),
+    ("Ketamine is being explored for PTSD in several trials.", [], []),
+    ("The risk of addiction at these doses is low.", [], []),
+    ("We also offer vitamin infusions in our lounge.", [], []),
+    # The same conditions and services when the clinic offers them.
+    ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
+    ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
+     ["IV infusion", "IM injection"], []),
+    ("We help adults with depression, anxiety and trauma.", [], ["Depression", "Anxiety", "PTSD"]),
+    ("A treatment for chronic pain, refractory depression and alcohol addiction.", [],
+     ["Depression", "Treatment-resistant depression", "Chronic pain", "Substance use"]),
+    ("Follow-up visits are held by telepsychiatry.", ["Telehealth"], []),
+])
+def test_offerings_read_the_sense_of_a_word(text, services, conditions):
+    assert find_offerings(text) == (services, conditions)
+
+
+def test_a_malformed_label_is_one_line_error(tmp_path):
+    bad = tmp_path / "offerings.yml"
+    bad.write_text("services:\n  IV infusion: {unless: 'x'}\nconditions: {}\n")
+    with pytest.raises(RuleError, match="offerings file"):
+        load_offerings(bad)
