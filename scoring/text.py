@@ -53,6 +53,8 @@ def normalize(text: str) -> str:
     # Both steps are skipped when there is nothing to do (C-speed checks): str.translate walks the
     # whole text through a dict, the slowest part of scoring a page before this.
     if not text.isascii():
+        if "\u2122" in text or "\u2120" in text:  # NFKC would glue "Spravato\u2122" into "SpravatoTM"
+            text = text.replace("\u2122", "").replace("\u2120", "")
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         if _TRANSLATED.search(text):
