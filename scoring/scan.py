@@ -131,7 +131,7 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
     """The flags one sentence sets and the services/conditions it names, remembered: footers,
     banners and FAQ answers repeat across a site's pages. A terse sentence is keyed with its
     neighbours, which window patterns read."""
-    key = sent.text if sent.words > 8 or not rules.max_window else (sent.text, _neighbours(sents, i, rules.max_window))
+    key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (sent.text, _neighbours(sents, i, rules.max_window))
     hit = rules.cache.get(key)
     if hit is None:
         starts = word_prefixes(sent.text)
@@ -148,6 +148,17 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
             rules.cache.clear()
         rules.cache[key] = hit
     return hit
+
+
+# A sentence whose subject is in the sentence before: "Spravato is a nasal spray. It is the only
+# FDA-approved medicine for TRD."
+_ANAPHOR = re.compile(r"^\W*(?:it|this (?:medication|medicine|drug|treatment|spray|therapy)|the (?:medication|medicine|drug|spray|nasal spray))\b", re.I)
+
+
+def _reads_neighbours(sent: Sentence) -> bool:
+    """Whether a window pattern reads this sentence's neighbours: a terse claim ("FDA-approved."),
+    or one that opens with a pronoun for something named before it."""
+    return sent.words <= 8 or bool(_ANAPHOR.match(sent.text))
 
 
 def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
@@ -204,7 +215,7 @@ def _match(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
         if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
         context = text
-        if pattern.window and sent.words <= 8:  # a terse claim ("FDA-approved.") reads its neighbours
+        if pattern.window and _reads_neighbours(sent):
             context = " ".join(s.text for s in sents[max(0, i - pattern.window):i + pattern.window + 1])
         # The pattern itself first: it fails on most sentences the prefilter lets through, and some
         # unless/requires expressions (whole-sentence lookaheads) cost more than it does.
