@@ -129,8 +129,8 @@ def _may_set(rule: FlagRule, text: str, rules: Rules) -> bool:
 
 def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The flags one sentence sets and the services/conditions it names, remembered: footers,
-    banners and FAQ answers repeat across a site's pages. A terse sentence is keyed with its
-    neighbours, which window patterns read."""
+    banners and FAQ answers repeat across a site's pages. A terse sentence, or one opening with
+    "It", is keyed with its neighbours, which window patterns read."""
     key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (sent.text, _neighbours(sents, i, rules.max_window))
     hit = rules.cache.get(key)
     if hit is None:
