@@ -2,6 +2,7 @@
 
 import re
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 import phonenumbers
 import yaml
@@ -17,6 +18,9 @@ _FAX_TO = re.compile(r"\bfax(?:ed|ing)?\b[^.\n]{0,40}\b(?:to|at)\s+(?:us\s+)?(?:
 _PHONES = yaml.safe_load((files("crawler.extract") / "phones.yml").read_text(encoding="utf-8"))
 NOT_CLINIC_NUMBERS = frozenset(_PHONES["not_clinic_numbers"])
 _NOT_CLINIC_CONTEXT = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, _PHONES["not_clinic_context"])), re.I)
+REGION_BY_TLD = {k.lower(): v for k, v in _PHONES["region_by_tld"].items()}
+_NANP = ("US", "CA")
+_INTERNATIONAL = re.compile(r"\+\s?[2-9]")  # a country code other than North America's +1
 _BARE_LABEL = re.compile(r"\b(?:%s)\b\W{0,4}$" % "|".join(map(re.escape, _PHONES["bare_number_labels"])), re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _EMAIL_JUNK = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|@(sentry|wixpress|example\.com$)", re.I)
@@ -64,21 +68,41 @@ def to_e164(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def find_phones(text: str) -> list[str]:
+def region_for(url: str) -> str:
+    """The dialling region of a site's numbers, from its host's last label (US unless listed)."""
+    host = urlsplit(url or "").hostname or ""
+    return REGION_BY_TLD.get(host.rsplit(".", 1)[-1], "US")
+
+
+def find_phones(text: str, region: str = "US") -> list[str]:
     """The clinic's phone numbers in page text, in E.164: not a fax, not a crisis line, and a bare
-    run of digits only where a label says it is a phone."""
+    run of digits only where a label says it is a phone. North American numbers are found by
+    shape; other regions' numbers, and numbers written with another country code, by libphonenumber."""
     out = []
-    for m in _PHONE.finditer(text):
-        before = text[max(0, m.start() - 60):m.start()]
+    for start, raw in _candidates(text, region):
+        before = text[max(0, start - 60):start]
         clause = re.split(r"[.!?]\s", before)[-1]
         if _FAX_LABEL.search(before[-20:]) or _FAX_TO.search(before) or _NOT_CLINIC_CONTEXT.search(clause):
             continue
-        if m.group(0).isdigit() and not _BARE_LABEL.search(before[-20:]):
+        if raw.isdigit() and not _BARE_LABEL.search(before[-20:]):
             continue
-        e164 = to_e164(m.group(0))
+        e164 = to_e164(raw, region)
         if e164 and e164 not in out and e164 not in NOT_CLINIC_NUMBERS:
             out.append(e164)
     return out
+
+
+def _candidates(text: str, region: str) -> list[tuple[int, str]]:
+    """(position, raw number) in the text, in reading order."""
+    found = []
+    if region in _NANP:
+        found = [(m.start(), m.group(0)) for m in _PHONE.finditer(text)]
+        if _INTERNATIONAL.search(text):
+            found += [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)
+                      if m.raw_string.startswith("+") and m.number.country_code != 1]
+    else:
+        found = [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    return sorted(found)
 
 
 def find_emails(text: str) -> list[str]:

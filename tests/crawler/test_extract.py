@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from crawler.extract import extract_page, text_to_page
-from crawler.extract.contacts import find_address, find_phones, to_e164
+from crawler.extract.contacts import find_address, find_phones, region_for, to_e164
 from crawler.extract.html import _parse_with_bs4, _parse_with_lxml
 
 FILES = Path(__file__).resolve().parent.parent / "files"
@@ -137,3 +137,18 @@ def test_crisis_lines_and_stock_photo_ids_are_not_the_clinics_phone():
             "If you are in crisis, please call Crisis Intervention at 450-679-8689, or 9-1-1.\n"
             "Shutterstock 2434606625 (1)\nTel: 5125550143\nPrint the form and fax it to us at 844-555-7489.")
     assert find_phones(text) == ["+15125550199", "+15125550143"]
+
+
+def test_numbers_are_read_in_the_sites_country():
+    """A UK or Australian clinic writes its numbers as dialled there; its host says which country."""
+    assert region_for("https://www.calmclinic.co.uk/contact") == "GB"
+    assert region_for("https://harbourketamine.com.au/") == "AU"
+    assert region_for("https://example-clinic.com/") == "US"
+    html = ('<html><body><p>Call us on 020 7946 0123, or fax referrals to 020 7946 0999.</p>'
+            '<p>Fax: 020 7946 0998</p><a href="tel:020 7946 0123">Call</a></body></html>')
+    assert extract_page(html, "https://www.calmclinic.co.uk/contact").facts["phones"] == ["+442079460123"]
+    assert find_phones("Bookings: (02) 9876 5432 (Mon-Fri)", "AU") == ["+61298765432"]
+
+
+def test_a_number_with_another_country_code_is_read_on_any_site():
+    assert find_phones("London clinic +44 20 7946 0123 · Austin (512) 555-0143") == ["+442079460123", "+15125550143"]
