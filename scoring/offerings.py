@@ -23,9 +23,9 @@ class Offerings:
     unless: dict[str, re.Pattern]  # label -> another sense in the sentence ("ease any anxiety")
 
 
-def _pattern(value) -> str:
-    """A label's regex: a string, or a mapping {re, unless}."""
-    return value["re"] if isinstance(value, dict) else value
+def _spec(value) -> dict:
+    """A label's entry as a mapping {re, unless}: the file may give the regex alone."""
+    return value if isinstance(value, dict) else {"re": value}
 
 
 @lru_cache(maxsize=4)
@@ -33,13 +33,15 @@ def load_offerings(path: str | Path | None = None) -> Offerings:
     path = Path(path) if path else DEFAULT_OFFERINGS
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        labels = {**data["services"], **data["conditions"]}
+        services = {k: _spec(v) for k, v in data["services"].items()}
+        conditions = {k: _spec(v) for k, v in data["conditions"].items()}
+        labels = {**services, **conditions}
         return Offerings(
-            services={k: re.compile(_pattern(v), re.I) for k, v in data["services"].items()},
-            conditions={k: re.compile(_pattern(v), re.I) for k, v in data["conditions"].items()},
+            services={k: re.compile(v["re"], re.I) for k, v in services.items()},
+            conditions={k: re.compile(v["re"], re.I) for k, v in conditions.items()},
             exclude=re.compile(data.get("exclude_sentence") or r"(?!x)x", re.I),
-            prefixes={k: leading_prefixes(_pattern(v)) for k, v in labels.items()},
-            unless={k: re.compile(v["unless"], re.I) for k, v in labels.items() if isinstance(v, dict) and v.get("unless")},
+            prefixes={k: leading_prefixes(v["re"]) for k, v in labels.items()},
+            unless={k: re.compile(v["unless"], re.I) for k, v in labels.items() if v.get("unless")},
         )
     except (OSError, yaml.YAMLError, KeyError, AttributeError, TypeError, re.error) as e:
         raise RuleError(f"offerings file {path}: {e}") from None
@@ -67,7 +69,8 @@ def sentence_offerings(text: str, starts: set[str], offerings: Offerings | None 
         for label, rx in group.items():
             prefixes = offerings.prefixes[label]
             if (prefixes is None or not prefixes.isdisjoint(starts)) and rx.search(text):
-                if label not in offerings.unless or not offerings.unless[label].search(text):
+                unless = offerings.unless.get(label)
+                if not (unless and unless.search(text)):
                     labels.append(label)
     if labels and offerings.exclude.search(text):
         return ()

@@ -94,15 +94,14 @@ def find_phones(text: str, region: str = "US") -> list[str]:
 
 def _candidates(text: str, region: str) -> list[tuple[int, str]]:
     """(position, raw number) in the text, in reading order."""
-    found = []
-    if region in _NANP:
-        found = [(m.start(), m.group(0)) for m in _PHONE.finditer(text)]
-        if _INTERNATIONAL.search(text):
-            found += [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)
-                      if m.raw_string.startswith("+") and m.number.country_code != 1]
-    else:
-        found = [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)]
-    return sorted(found)
+    if region not in _NANP:
+        return [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    found = [(m.start(), m.group(0)) for m in _PHONE.finditer(text)]
+    if _INTERNATIONAL.search(text):
+        found += [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, region)
+                  if m.raw_string.startswith("+") and m.number.country_code != 1]
+        found.sort()
+    return found
 
 
 def find_emails(text: str) -> list[str]:

@@ -27,6 +27,19 @@ def _eager():
     return replace(RULES, model=eager, cache={}, model_cache={})
 
 
+def _rules_file(tmp_path, **keys):
+    """A copy of the shipped rule file with top-level keys set (None: removed)."""
+    data = yaml.safe_load(DEFAULT_RULES.read_text())
+    for key, value in keys.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
 def test_the_shipped_rule_file_uses_the_shipped_model():
     assert RULES.model is not None
     assert set(RULES.model.flags) == set(yaml.safe_load(DEFAULT_RULES.read_text())["model_flags"])
@@ -39,10 +52,7 @@ def test_model_flags_keep_the_model_off_a_flag(tmp_path):
                "pressure through the whole session.")
     assert "medical_monitoring" not in RULES.model.flags
     assert scan_page(watched, "", RULES).by_model == []
-    data = yaml.safe_load(DEFAULT_RULES.read_text())
-    del data["model_flags"]
-    every = tmp_path / "rules.yml"
-    every.write_text(yaml.safe_dump(data))
+    every = _rules_file(tmp_path, model_flags=None)
     assert scan_page(watched, "", load_rules(every)).by_model == ["medical_monitoring"]
 
 
@@ -51,12 +61,8 @@ def test_model_flags_keep_the_model_off_a_flag(tmp_path):
     (["screening", "overclaiming"], "'overclaiming' is not a positive flag"),
 ])
 def test_bad_model_flags_are_a_rule_error(tmp_path, flags, message):
-    data = yaml.safe_load(DEFAULT_RULES.read_text())
-    data["model_flags"] = flags
-    path = tmp_path / "rules.yml"
-    path.write_text(yaml.safe_dump(data))
     with pytest.raises(RuleError, match=message):
-        load_rules(path)
+        load_rules(_rules_file(tmp_path, model_flags=flags))
 
 
 def test_the_model_adds_a_flag_the_rules_missed_with_its_sentence():
@@ -150,16 +156,8 @@ def test_training_is_deterministic_and_round_trips(tmp_path):
     assert abs(screening.probability(evaluation) - first.flags["screening"].probability(evaluation)) < 1e-3
 
 
-def _rules_with_model(tmp_path, model_line: str):
-    data = yaml.safe_load(DEFAULT_RULES.read_text())
-    data["model"] = model_line
-    path = tmp_path / "rules.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
 def test_a_copied_rule_file_keeps_the_shipped_model(tmp_path):
-    assert load_rules(_rules_with_model(tmp_path, "model.json")).model_source == str(DEFAULT_RULES.with_name("model.json"))
+    assert load_rules(_rules_file(tmp_path, model="model.json")).model_source == str(DEFAULT_RULES.with_name("model.json"))
 
 
 @pytest.mark.parametrize("content, message", [
@@ -172,7 +170,7 @@ def test_a_copied_rule_file_keeps_the_shipped_model(tmp_path):
 def test_a_bad_model_file_is_a_rule_error(tmp_path, content, message):
     if content is not None:
         (tmp_path / "mine.json").write_text(content)
-    rules = _rules_with_model(tmp_path, str(tmp_path / "mine.json"))
+    rules = _rules_file(tmp_path, model=str(tmp_path / "mine.json"))
     with pytest.raises(RuleError, match=message):
         load_rules(rules)
     assert_one_line_error(run_cli("eval", "--rules", rules, tmp_path / "none.jsonl"), message)
@@ -190,7 +188,7 @@ def test_train_and_eval_from_the_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Trained on 4 pages" in result.stderr
     assert json.loads(out.read_text())["trained_on"].startswith("4 labelled pages: corpus.jsonl")
-    result = run_cli("eval", "--no-misses", "--rules", _rules_with_model(tmp_path, str(out)), corpus)
+    result = run_cli("eval", "--no-misses", "--rules", _rules_file(tmp_path, model=str(out)), corpus)
     assert result.returncode == 0, result.stderr
     assert "4 passages" in result.stdout
 
