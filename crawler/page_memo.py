@@ -30,9 +30,10 @@ def body_digest(body: bytes) -> str:
 
 
 def _sources_digest(*folders: Path, extra: bytes = b"") -> str:
+    """The code and its word lists: extraction reads phones.yml and staff.yml, scoring offerings.yml."""
     h = hashlib.sha1(extra)
     for folder in folders:
-        for path in sorted(folder.glob("*.py")):
+        for path in sorted([*folder.glob("*.py"), *folder.glob("*.yml")]):
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -40,7 +41,7 @@ def _sources_digest(*folders: Path, extra: bytes = b"") -> str:
 
 @lru_cache(maxsize=1)
 def extract_version() -> str:
-    """Changes whenever the extraction code does (crawler/extract/*.py)."""
+    """Changes whenever the extraction code or its word lists do (crawler/extract/*.py, *.yml)."""
     return _sources_digest(_ROOT / "crawler" / "extract")
 
 

@@ -4,7 +4,7 @@ the rules all match; re-touching a page leaves its full-text index alone."""
 import sqlite3
 
 from crawler.extract import extract_page
-from crawler.page_memo import PageMemo, body_digest, memo_row, rules_version
+from crawler.page_memo import PageMemo, _sources_digest, body_digest, memo_row, rules_version
 from crawler.storage import Store
 from scoring import scan_page
 from scoring.rules import DEFAULT_RULES
@@ -50,6 +50,15 @@ def test_rules_version_follows_the_rule_file(tmp_path):
     edited = tmp_path / "rules.yml"
     edited.write_text(DEFAULT_RULES.read_text(encoding="utf-8") + "\n# a researcher's edit\n", encoding="utf-8")
     assert rules_version(str(edited)) != rules_version(None)
+
+
+def test_versions_follow_the_word_lists_too(tmp_path):
+    """Editing phones.yml or offerings.yml changes results, so it must change the version."""
+    (tmp_path / "contacts.py").write_text("X = 1\n")
+    (tmp_path / "phones.yml").write_text("region_by_tld: {uk: GB}\n")
+    before = _sources_digest(tmp_path)
+    (tmp_path / "phones.yml").write_text("region_by_tld: {uk: GB, au: AU}\n")
+    assert _sources_digest(tmp_path) != before
 
 
 def test_no_database_or_no_memo_table_is_a_miss(tmp_path):
