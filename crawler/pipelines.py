@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
+from crawler.extract.staff import better, staff_key
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
@@ -52,7 +53,7 @@ class SiteState:
     facts: list[tuple[int, dict, str]] = field(default_factory=list)  # (depth, facts, title)
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
-    staff: dict[str, dict] = field(default_factory=dict)  # by name: the first page naming them
+    staff: dict[str, dict] = field(default_factory=dict)  # by staff_key: the page saying most of them
     received: int = 0  # pages and fetch errors stored
     expected: int | None = None  # how many the spider yielded, once it says the site is done
 
@@ -130,7 +131,9 @@ class StorePipeline:
             state.pages_ok += 1
             state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title))
             for member in item.facts.get("staff", []):
-                state.staff.setdefault(member["name"].lower(), {**member, "page_url": item.url})
+                person = staff_key(member["name"])
+                if better(state.staff.get(person), member):  # the page saying most of them
+                    state.staff[person] = {**member, "page_url": item.url}
         page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
                 "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}
         if item.reused:  # same title and text as stored: leave them (and the full-text index) alone

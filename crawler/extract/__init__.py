@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones, region_for, to_e164
 from .html import parse_html
-from .jsonld import clinic_facts, jsonld_nodes
+from .jsonld import clinic_facts, jsonld_nodes, people
 from .links import resolve_links
-from .staff import find_staff
+from .staff import ROLE_WORDS, find_staff, staff_key
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
 
@@ -44,7 +44,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "address": address or {},
         "geo": ld.get("geo") or {},
         "jsonld_types": ld.get("types", []),
-        "staff": [vars(m) for m in find_staff(text)],
+        "staff": _staff(text, nodes),
     }
     return ExtractedPage(title=parsed.title, text=text, facts=facts, links=resolve_links(url, parsed.links, parsed.base_href))
 
@@ -64,6 +64,27 @@ def text_to_page(text: str) -> ExtractedPage:
             "staff": [vars(m) for m in find_staff(text)],
         },
     )
+
+
+def _staff(text: str, nodes: list[dict]) -> list[dict]:
+    """People in the text, and schema.org Person nodes with credentials or a clinical role."""
+    found: dict[str, dict] = {}
+    for member in [vars(m) for m in find_staff(text)] + _jsonld_staff(nodes):
+        old = found.get(key := staff_key(member["name"]))
+        found[key] = member if old is None else {  # one person, two sources: keep what each adds
+            "name": old["name"], "credentials": max(old["credentials"], member["credentials"], key=len),
+            "role": old["role"] or member["role"]}
+    return list(found.values())
+
+
+def _jsonld_staff(nodes: list[dict]) -> list[dict]:
+    out = []
+    for person in people(nodes):
+        if parsed := find_staff(person["name"]):  # "name": "Jane Roe, DNP"
+            person = {**person, "name": parsed[0].name, "credentials": person["credentials"] or parsed[0].credentials}
+        if person["credentials"] or ROLE_WORDS.search(person["role"]):
+            out.append(person)
+    return out
 
 
 def _unique(values):

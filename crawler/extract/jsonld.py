@@ -51,6 +51,28 @@ def clinic_facts(nodes: list[dict]) -> dict:
     return facts
 
 
+def people(nodes: list[dict]) -> list[dict]:
+    """Person nodes anywhere in the blocks (a clinic's `employee`, `founder`, `member`), as staff rows:
+    name, credentials from `honorificSuffix`, role from `jobTitle`. The caller keeps those with either."""
+    found: list[dict] = []
+    _walk_people(nodes, found)
+    return found
+
+
+def _walk_people(data, out: list[dict]) -> None:
+    if isinstance(data, list):
+        for d in data:
+            _walk_people(d, out)
+    elif isinstance(data, dict):
+        if "Person" in _types(data) and isinstance(data.get("name"), str) and data["name"].strip():
+            suffix = ", ".join(str(s).strip() for s in _as_list(data.get("honorificSuffix")) if str(s).strip())
+            title = ", ".join(str(s).strip() for s in _as_list(data.get("jobTitle")) if isinstance(s, str))
+            out.append({"name": " ".join(data["name"].split()), "credentials": suffix, "role": title})
+        for key, value in data.items():
+            if key != "@type" and isinstance(value, (list, dict)):
+                _walk_people(value, out)
+
+
 def _loads(raw: str):
     raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
     for text in (raw, _TRAILING_COMMA.sub(r"\1", raw)):

@@ -19,16 +19,20 @@ import yaml
 WORDS = yaml.safe_load((files("crawler.extract") / "staff.yml").read_text(encoding="utf-8"))
 CREDENTIALS = tuple(WORDS["credentials"])
 _CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
-_WORD = rf"(?!(?:{_CRED})(?![\w-]))[A-Z][a-zA-Z'\-]+"  # a capitalised word that is not a credential
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvaro", "\u00d3scar"
+# A capitalised word that is not a credential: letters of any script, apostrophes, hyphens.
+_WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"
+_PARTICLE = rf"(?:{'|'.join(map(re.escape, WORDS['name_particles']))})"  # "Maria de la Cruz", "Kevin van Dyke"
 # First name, an optional nickname ("Robert (Bob) Miller") or initial, then one or two more names.
-_NAME = rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][A-Z][a-z]+[)\"\u201d])?(?:\s+[A-Z]\.)?(?:\s+{_WORD}){{1,2}}"
+_NAME = (rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][{_UPPER}][a-z]+[)\"\u201d])?(?:\s+[{_UPPER}]\.)?"
+         rf"(?:(?:\s+{_PARTICLE}){{0,2}}\s+{_WORD}){{1,2}}")
 _PERSON = re.compile(
     rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
     rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
 )
-_DR = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){0,2})\s*$")
+_DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{0,2}})\s*$")
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
-_DR_BIO = re.compile(r"^(?P<name>Dr\.?\s+[A-Z][a-zA-Z'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'\-]+){1,2}),?\s+"
+_DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
@@ -45,11 +49,33 @@ _BYLINE = re.compile(r"^(?:(?:Written|Posted|Authored|Reviewed|Medically reviewe
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
 
 
+def _words(key: str) -> str:
+    return "|".join(map(re.escape, sorted(WORDS[key], key=len, reverse=True)))
+
+
+_LEAD_IN = re.compile(rf"^(?:(?:{_words('lead_ins')})\b[\s,]*)+", re.I)
+_BUSINESS = re.compile(rf"^\s*,?\s*(?:{_words('business_suffixes')})(?!\w)")
+_CITED_BEFORE = re.compile(rf"\b(?:{_words('cited_before')})\b", re.I)
+_OWN_BEFORE = re.compile(rf"\b(?:{_words('own_before')})\b", re.I)
+_CITED_AFTER = re.compile(rf"^[\s,()]*(?:(?:at|of|from|the|a|an|and)\s+)*(?:\S+\s+){{0,2}}?(?:{_words('cited_after')})\b", re.I)
+_INITIAL = re.compile(r"\s+[A-Z]\.(?=\s)")
+
+
 @dataclass(frozen=True)
 class StaffMember:
     name: str
     credentials: str
     role: str
+
+
+def staff_key(name: str) -> str:
+    """One person however a page writes them: "Dr. Stephen P. Gibert" and "Stephen Gibert" alike."""
+    return _INITIAL.sub("", re.sub(r"^Dr\.?\s+", "", name)).lower()
+
+
+def better(old: dict | None, new: dict) -> bool:
+    """Whether `new` says more of one person than `old`: a role where there was none, or more credentials."""
+    return old is None or (not old["role"] and bool(new["role"])) or len(new["credentials"]) > len(old["credentials"])
 
 
 def find_staff(text: str) -> list[StaffMember]:
@@ -64,9 +90,8 @@ def find_staff(text: str) -> list[StaffMember]:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         prev = lines[i - 1] if i else ""
         for member in _people(line, role_first, nxt, prev):
-            key = member.name.removeprefix("Dr. ").removeprefix("Dr ").lower()
-            old = found.get(key)
-            if old is None or (not old.role and member.role) or len(member.credentials) > len(old.credentials):
+            key = staff_key(member.name)
+            if better(vars(found[key]) if key in found else None, vars(member)):
                 found[key] = member
     return list(found.values())
 
@@ -74,20 +99,65 @@ def find_staff(text: str) -> list[StaffMember]:
 def _people(line: str, role_first: str, nxt: str, prev: str = ""):
     if not role_first and (m := _CREDS_FIRST.match(line)) and _NAME_LINE.match(prev) and not _NOT_NAME.search(prev):
         creds = _creds(m.group("creds"))
-        yield StaffMember(_tidy(prev), creds, _role(m.group("role")) or _role_line(nxt))
+        if (name := _name(prev)[0]):
+            yield StaffMember(name, creds, _role(m.group("role")) or _role_line(nxt))
         return
-    for m in _PERSON.finditer(line):
-        if _ADDRESS_HINT.search(line[m.end("creds"):m.end("creds") + 8]):
-            continue  # "Baltimore, MD 21201"
-        if _NOT_NAME.search(m.group("name")):
-            continue  # "Social Work (LCSW)", "Lancaster County, PA"
-        creds = _creds(m.group("creds"))
-        role = role_first or _role(m.group("role") or "") or _role_line(nxt)
-        yield StaffMember(_tidy(m.group("name")), creds, role)
+    pos, given = 0, role_first  # a role written before a name is that person's alone
+    while m := _PERSON.search(line, pos):
+        pos = m.end("creds")  # the role may run into the next person: read on from the credentials
+        after = line[m.end("creds"):]
+        role_text, carry = m.group("role") or "", ""
+        if nxt_person := _PERSON.search(role_text):
+            role_text = role_text[:nxt_person.start()]  # "(Medical Director) and Mary Jones, CRNA"
+            if role_text.rstrip().endswith(":"):  # "Ann Lee, MD · Nurse Manager: Kit Amberley, RN"
+                role_text, carry = "", _role(role_text)
+        if _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after):
+            given = carry
+            continue  # "Baltimore, MD 21201"; "Reset Restore MD, S.C."
+        name, title = _name(m.group("name"))
+        if not name or _cited(line[:m.start()], after):
+            given = carry
+            continue  # "Social Work (LCSW)", "Lancaster County, PA"; "According to Ann Lee, MD"
+        role = given or _role_before(line[:m.start()]) or _role(role_text) or title or _role_line(nxt)
+        given = carry
+        yield StaffMember(name, _creds(m.group("creds")), role)
     if not role_first and (m := _DR.match(line)) and _role_line(nxt):
         yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
     elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
         yield StaffMember(_tidy(m.group("name")), "", role)
+
+
+def _name(raw: str) -> tuple[str, str]:
+    """A matched name without the words a page puts before it: ("Jane Roe", "Psychiatrist") out of
+    "Meet Psychiatrist Jane Roe". Empty when what is left is not a person's name."""
+    name = _tidy(raw)
+    dr = name.startswith("Dr. ")
+    words = _LEAD_IN.sub("", name.removeprefix("Dr. ")).split()
+    title = []
+    while len(words) > 2 and ROLE_WORDS.fullmatch(words[0]):
+        title.append(words.pop(0))
+    name = " ".join(words)
+    if len(words) < 2 or _NOT_NAME.search(name) or ROLE_WORDS.fullmatch(words[0]):
+        return "", ""
+    if name.isupper():
+        name = name.title()  # "PHILIP E. WOLFSON"
+    return ("Dr. " + name if dr else name), " ".join(title)
+
+
+def _role_before(before: str) -> str:
+    """A role written before the name in a line of several: "… · Chief of Psychiatry: Ann Lee, MD"."""
+    segment = re.split(r"[\u00b7\u2022|;]", before)[-1].strip()
+    if not segment.endswith(":"):
+        return ""
+    return _role(re.sub(r"^(?:our|the|an?)\s+", "", _LEAD_IN.sub("", segment[:-1]), flags=re.I))  # "Meet our clinical lead:"
+
+
+def _cited(before: str, after: str) -> bool:
+    """A person the page cites rather than employs (a researcher, a quoted expert)."""
+    sentence = re.split(r"[.!?]\s", before)[-1][-100:]
+    if _CITED_BEFORE.search(sentence) and not _OWN_BEFORE.search(sentence):
+        return True
+    return bool(_CITED_AFTER.match(after[:60]))
 
 
 def _creds(text: str) -> str:
@@ -95,7 +165,10 @@ def _creds(text: str) -> str:
 
 
 def _role(text: str) -> str:
-    text = _PRONOUNS.sub("", text.strip(" ,-\u2013\u2014|:")).strip(" ,-\u2013\u2014|:")
+    edges = " ,-\u2013\u2014|:\u00b7\u2022"
+    text = _PRONOUNS.sub("", text.strip(edges)).strip(edges)
+    text = re.sub(r"[\s,]*(?:and|&)$", "", text).strip(edges)  # "a psychiatrist, and", before the next person
+    text = re.sub(r"^\((.*)\)$", r"\1", text)  # "(Medical Director)"
     if _NEXT_PERSON.match(text):
         return ""  # "Gilah Weissman, APRN and Jacob Taken, Office Manager": his role, not hers
     return text if text and ROLE_WORDS.search(text) and len(text.split()) <= 8 else ""

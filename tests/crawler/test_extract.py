@@ -152,3 +152,18 @@ def test_numbers_are_read_in_the_sites_country():
 
 def test_a_number_with_another_country_code_is_read_on_any_site():
     assert find_phones("London clinic +44 20 7946 0123 · Austin (512) 555-0143") == ["+442079460123", "+15125550143"]
+
+
+def test_jsonld_people_with_credentials_or_a_clinical_role_are_staff():
+    # A clinic's employees in its JSON-LD; an article's author with neither is not staff.
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "MedicalClinic", "name": "Tidewater Ketamine", "employee": [
+        {"@type": "Person", "name": "Noor Haddad", "honorificSuffix": "MD", "jobTitle": "Medical Director"},
+        {"@type": "Person", "name": "Eli Brandt, CRNA"},
+        {"@type": "Person", "name": "Jo Pike", "jobTitle": "Front Desk"}]},
+      {"@type": "BlogPosting", "author": {"@type": "Person", "name": "Sam Quill"}}]}</script></head>
+      <body><p>Noor Haddad, MD, FASA</p></body></html>"""
+    assert extract_page(html, "https://tidewater.example/").facts["staff"] == [
+        {"name": "Noor Haddad", "credentials": "MD, FASA", "role": "Medical Director"},
+        {"name": "Eli Brandt", "credentials": "CRNA", "role": ""},
+    ]

@@ -84,3 +84,54 @@ def test_a_byline_names_its_author_without_by():
     assert find_staff("By Ilse Marn, PMHNP\nWhat a first Spravato visit looks like") == [
         StaffMember("Ilse Marn", "PMHNP", "")]
     assert find_staff("Written by Dr. Omar Reyes, MD") == [StaffMember("Dr. Omar Reyes", "MD", "")]
+
+
+def test_words_before_a_name_are_not_part_of_it():
+    text = ("Meet Harriet Voss, MD\nHi, I'm Odile Brandt, LCSW, a therapist in our Denver office.\n"
+            "Board Certified Psychiatrist Wren Castillo, MD")
+    assert find_staff(text) == [
+        StaffMember("Harriet Voss", "MD", ""),
+        StaffMember("Odile Brandt", "LCSW", "therapist in our Denver office"),
+        StaffMember("Wren Castillo", "MD", "Psychiatrist"),
+    ]
+
+
+def test_names_with_accents_particles_and_capitals():
+    text = "Dr. Ximena Ávila Ruiz, MD\nMaría de la Vega, PMHNP-BC\nPIETER VAN DAM, DO\nÓscar Núñez, CRNA"
+    assert [m.name for m in find_staff(text)] == [
+        "Dr. Ximena Ávila Ruiz", "María de la Vega", "Pieter Van Dam", "Óscar Núñez"]
+
+
+def test_a_practices_legal_name_is_not_a_person():
+    assert find_staff("Northgate Calm MD, S.C. welcomes new patients.\nBrightwater Ketamine MD, PLLC") == []
+
+
+def test_people_the_page_cites_are_not_its_staff():
+    # Researchers and quoted experts in clinic blog posts; our own staff in the same shapes stay.
+    text = ("According to Tomas Lindgren, MD, most new parents feel low for a while.\n"
+            "A 2018 study led by Irene Castell, MD, at the state university found fast relief.\n"
+            "Chief psychiatrist Paulo Serrat, MD at Harvard Medical School calls it promising.\n"
+            "Hugo Marsh, M.D., lead author of the trial, urged caution.\n"
+            "According to our medical director, Leona Pratt, MD, most patients feel calmer by the third visit.\n"
+            "Everlake is led by Simon Oduya, MD, a psychiatrist, and Carla Benn, PMHNP-BC.")
+    assert find_staff(text) == [
+        StaffMember("Leona Pratt", "MD", ""),
+        StaffMember("Simon Oduya", "MD", "psychiatrist"),
+        StaffMember("Carla Benn", "PMHNP-BC", ""),
+    ]
+
+
+def test_several_people_on_one_line_each_keep_their_own_role():
+    text = ("Tomas Reed, MD (Medical Director) and Ines Holt, CRNA (Lead Anesthetist)\n"
+            "Harbor Psychiatry · Chief of Psychiatry: Vera Lund, MD · Nurse Manager: Abe Stone, RN")
+    assert find_staff(text) == [
+        StaffMember("Tomas Reed", "MD", "Medical Director"),
+        StaffMember("Ines Holt", "CRNA", "Lead Anesthetist"),
+        StaffMember("Vera Lund", "MD", "Chief of Psychiatry"),
+        StaffMember("Abe Stone", "RN", "Nurse Manager"),
+    ]
+
+
+def test_one_person_written_two_ways_is_one_row():
+    [member] = find_staff("Stephen R. Gale, MD\nPain Medicine Physician\nDr. Stephen Gale, MD, sees every new patient.")
+    assert member == StaffMember("Stephen R. Gale", "MD", "Pain Medicine Physician")
