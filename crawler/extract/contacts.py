@@ -41,17 +41,20 @@ STATES = {
 }
 _STATE_BY_NAME = {v.lower(): k for k, v in STATES.items()}
 _STATE_ALT = "|".join(sorted(STATES) + sorted((re.escape(v) for v in STATES.values()), key=len, reverse=True))
+# Any case: "13801 BRUCE B DOWNS BLVD STE 203" is how many footers write it.
 _STREET_WORDS = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|"
-    r"Place|Pl|Highway|Hwy|Circle|Cir|Trail|Trl|Terrace|Ter|Plaza|Square|Sq|Loop|Pike|Row|Alley"
+    r"(?i:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|"
+    r"Place|Pl|Highway|Hwy|Circle|Cir|Trail|Trl|Terrace|Ter|Plaza|Square|Sq|Loop|Pike|Row|Alley|"
+    r"Freeway|Fwy|Expressway|Expy|Turnpike|Tpke|Crossing|Xing|Ridge|Run|Path|Walk|Bend|Crescent|Center|Ctr)"
 )
 # Numbered roads name no street word after the name: "301 Route 17 North", "12 US-1 S", "880 State Hwy 121".
 _NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte\.?|Highway|Hwy\.?|Road|Rd\.?|SR|CR|FM|US)[\s\-]*\d{1,4}[A-Z]?(?:\s+(?:North|South|East|West|[NSEW]{1,2})\b\.?)?"
 # "1200 Harbor Blvd, Suite 210, Austin, TX 78701" with parts on separate lines or not. It starts
 # with a digit: the lookahead tries the rest only there.
 _ADDRESS = re.compile(
-    rf"(?=\d)(?P<street>\b\d{{1,6}}(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD})"
-    rf"(?:,?\s+(?:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|#)\s*[\w\-]+)?)"
+    # The number may be an Illinois grid number ("1S443 Summit Ave"); Broadway needs no street word.
+    rf"(?=\d)(?P<street>\b(?:\d{{1,6}}|\d{{1,2}}[NSEW]\d{{2,4}})(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD}|\s+Broadway\b)"
+    rf"(?:,?\s+(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|#)\s*[\w\-]+)?)"
     rf"[,\s\u00b7\u2022|\-]+(?P<city>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){{0,3}}),?\s+"
     rf"(?P<state>{_STATE_ALT})\.?,?\s+(?P<postcode>\d{{5}})(?:-\d{{4}})?\b"
 )

@@ -70,6 +70,14 @@ def test_address_from_free_text():
     assert find_address("We have 3 offices and 12 nurses.") == {}
 
 
+def test_addresses_in_capitals_on_grid_numbers_and_broadway():
+    # Shapes of real clinic footers: capitals with "STE", an Illinois grid number, Broadway.
+    assert find_address("4410 W CYPRESS CREEK FWY STE 120, HOUSTON, TX 77069")["street"] == "4410 W CYPRESS CREEK FWY STE 120"
+    assert find_address("at 2S610 Meyers Rd. Suite 4, Oakbrook Terrace, IL 60181.")["street"] == "2S610 Meyers Rd. Suite 4"
+    assert find_address("1776 Broadway\nNew York, NY 10019") == {
+        "street": "1776 Broadway", "city": "New York", "state": "NY", "postcode": "10019"}
+
+
 def test_text_page_has_facts_too():
     p = text_to_page("Email hello@clinic.example or call 415-555-0110.")
     assert p.facts["emails"] == ["hello@clinic.example"] and p.facts["phones"] == ["+14155550110"]
