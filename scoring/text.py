@@ -34,6 +34,9 @@ _ANSWER = re.compile(
 _QUESTION_DO = re.compile(
     r"^(?:do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+)\s+(?P<rest>.+?)\??$",
     re.I)
+# A heading that asks without a question mark ("How eligibility is determined", a contents list):
+# it announces a topic, it does not say what the clinic does, so it is read as a question.
+_WH_HEADING = re.compile(r"^(?:How|What|Why|When|Who|Which|Where)\b[^.!?:;]*$")
 _QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
 _PRONOUNS = {"there", "it", "this", "that"}
 _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",
@@ -89,7 +92,7 @@ def sentences(text: str) -> list[Sentence]:
     plain = [s for block in normalize(text).split("\n") if block for s in split_sentences(block)]
     out = []
     for i, s in enumerate(plain):
-        is_q = s.endswith("?")
+        is_q = s.endswith("?") or (len(s.split()) <= 10 and bool(_WH_HEADING.match(s)))
         out.append(Sentence(s, s, len(s.split()), is_q))
         if is_q and i + 1 < len(plain):
             merged = _answered(s, plain[i + 1])
