@@ -1,0 +1,26 @@
+"""The crawl fetches the pages the rubric needs first (crawler/link_priority.yml)."""
+
+from spiders.clinic import LinkRanker
+
+RANK = LinkRanker()
+
+
+def test_pages_the_rubric_needs_come_before_the_rest():
+    needed = ["https://c.example/meet-the-team/", "https://c.example/faqs", "https://c.example/how-it-works/",
+              "https://c.example/new-patients/intake-forms", "https://c.example/informed-consent",
+              "https://c.example/about-us/our-providers", "https://c.example/referrals/"]
+    rest = ["https://c.example/blog/2024/spring-update", "https://c.example/gallery", "https://c.example/careers"]
+    assert min(RANK.priority(u) for u in needed) > max(RANK.priority(u) for u in rest)
+
+
+def test_anchor_text_counts_as_much_as_the_path():
+    # Page builders give pages opaque paths; the menu's words still say what the page is.
+    assert RANK.priority("https://c.example/page-7", "Meet Our Physicians") == RANK.priority("https://c.example/physicians/")
+    assert RANK.priority("https://c.example/p/4831", "What to Expect") > RANK.priority("https://c.example/p/4832", "Gallery")
+
+
+def test_files_logins_and_carts_are_skipped():
+    assert RANK.skipped("https://c.example/wp-content/uploads/hero.jpg")
+    assert RANK.skipped("https://c.example/cart/")
+    assert RANK.skipped("https://c.example/faq/?replytocom=12")
+    assert not RANK.skipped("https://c.example/faq/")
