@@ -17,12 +17,19 @@ import yaml
 
 # importlib.resources, not a path beside __file__: scrapyd imports the project from a zipped egg.
 WORDS = yaml.safe_load((files("crawler.extract") / "staff.yml").read_text(encoding="utf-8"))
+
+
+def _words(key: str) -> str:
+    """One of staff.yml's word lists as a regex alternation, longest first."""
+    return "|".join(map(re.escape, sorted(WORDS[key], key=len, reverse=True)))
+
+
 CREDENTIALS = tuple(WORDS["credentials"])
 _CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvaro", "\u00d3scar"
 # A capitalised word that is not a credential: letters of any script, apostrophes, hyphens.
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"
-_PARTICLE = rf"(?:{'|'.join(map(re.escape, WORDS['name_particles']))})"  # "Maria de la Cruz", "Kevin van Dyke"
+_PARTICLE = rf"(?:{_words('name_particles')})"  # "Maria de la Cruz", "Kevin van Dyke"
 # First name, an optional nickname ("Robert (Bob) Miller") or initial, then one or two more names.
 _NAME = (rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][{_UPPER}][a-z]+[)\"\u201d])?(?:\s+[{_UPPER}]\.)?"
          rf"(?:(?:\s+{_PARTICLE}){{0,2}}\s+{_WORD}){{1,2}}")
@@ -37,9 +44,9 @@ _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WOR
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
-_NOT_NAME = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['not_name_words']))})\b", re.I)
-_ROLE_FIRST = re.compile(rf"(?P<role>{'|'.join(map(re.escape, WORDS['roles_before_name']))})\s*:\s*(?P<rest>.+)")
-ROLE_WORDS = re.compile(rf"\b(?:{'|'.join(map(re.escape, WORDS['role_words']))})\b", re.I)
+_NOT_NAME = re.compile(rf"\b(?:{_words('not_name_words')})\b", re.I)
+_ROLE_FIRST = re.compile(rf"(?P<role>{_words('roles_before_name')})\s*:\s*(?P<rest>.+)")
+ROLE_WORDS = re.compile(rf"\b(?:{_words('role_words')})\b", re.I)
 # Cheap test first: a line can only name staff if it has a credential or a "Dr" in it. Every
 # credential begins with a capital: the lookahead spares the alternation at every other character.
 _HINT = re.compile(rf"(?=[A-Z])(?<![\w-])(?:{_CRED}|Dr)(?![\w-])")
@@ -47,10 +54,6 @@ _PRONOUNS = re.compile(r"^\((?:he|she|they|ze|xe)/[a-z/]+\)", re.I)  # "(he/him/
 _NEXT_PERSON = re.compile(r"(?:and|&)\s+[A-Z][a-z]+\s+[A-Z]")
 _BYLINE = re.compile(r"^(?:(?:Written|Posted|Authored|Reviewed|Medically reviewed)\s+)?[Bb]y\s+")
 _ADDRESS_HINT = re.compile(r"\b\d{5}\b|\b(?:Street|St|Ave|Avenue|Suite|Blvd|Road|Rd)\b\.?")
-
-
-def _words(key: str) -> str:
-    return "|".join(map(re.escape, sorted(WORDS[key], key=len, reverse=True)))
 
 
 _LEAD_IN = re.compile(rf"^(?:(?:{_words('lead_ins')})\b[\s,]*)+", re.I)
