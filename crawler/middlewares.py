@@ -5,6 +5,8 @@
                               is on that very host (the demo web lives on 127.0.0.x)
     FaultStats (45)           counts robots.txt files that failed to load (5xx, timeout, refused):
                               Scrapy then allows everything, and so do we, but the run's stats say so
+    CrawlDelay (46)           honours a robots.txt Crawl-delay for our user agent (at most
+                              CLINICVET_CRAWL_DELAY_MAX seconds): that site's requests are spaced by it
     RetryAfter (560)          honours Retry-After on 429/503 up to CLINICVET_RETRY_AFTER_MAX seconds,
                               then lets RetryMiddleware retry; a longer wait gives up on the page
     WireStats (901)           bytes and responses that really came over the network (not from the
@@ -210,6 +212,56 @@ class FaultStats:
         return None
 
 
+class CrawlDelay:
+    """Crawl-delay in robots.txt: the seconds a site asks crawlers to wait between requests.
+
+    Scrapy reads robots.txt for Allow/Disallow only. Here its Crawl-delay for our user agent (or
+    ``*``) becomes that site's download delay, without jitter, at most CLINICVET_CRAWL_DELAY_MAX
+    seconds (a longer one is capped and counted: ``clinicvet/crawl_delay_capped``). It is written to
+    the downloader's per-site settings too, so the site keeps it if Scrapy drops its idle slot, and
+    our AutoThrottle never goes below it.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.max_delay = crawler.settings.getfloat("CLINICVET_CRAWL_DELAY_MAX", 30.0)
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT") or "*"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        if response.status == 200 and FaultStats._is_robots(request):
+            delay = robots_crawl_delay(response.body, self.user_agent)
+            if delay:
+                self._apply(request, delay)
+        return response
+
+    def _apply(self, request, delay: float) -> None:
+        self.stats.inc_value("clinicvet/crawl_delay_sites")
+        if delay > self.max_delay:
+            self.stats.inc_value("clinicvet/crawl_delay_capped")
+            delay = self.max_delay
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        downloader.per_slot_settings[key] = {**downloader.per_slot_settings.get(key, {}), "delay": delay, "jitter": 0}
+        if slot := downloader.slots.get(key):
+            slot.delay, slot.jitter = max(slot.delay, delay), 0
+
+
+def robots_crawl_delay(body: bytes, user_agent: str) -> float | None:
+    """Crawl-delay of a robots.txt body for ``user_agent`` (its group, else ``*``); None if none."""
+    from protego import Protego
+
+    try:
+        delay = Protego.parse(body.decode("utf-8", errors="replace")).crawl_delay(user_agent)
+    except Exception:  # a robots.txt Protego cannot read sets no delay, as it sets no rule
+        return None
+    return float(delay) if delay and delay > 0 else None
+
+
 def retry_after_seconds(value: bytes | str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when unparseable."""
     if not value:
@@ -285,7 +337,8 @@ from scrapy.extensions.throttle import AutoThrottle as _AutoThrottle  # noqa: E4
 
 
 class AutoThrottle(_AutoThrottle):
-    """Scrapy's AutoThrottle, except that a 304 Not Modified counts as a normal answer.
+    """Scrapy's AutoThrottle, except that a 304 Not Modified counts as a normal answer, and a
+    site's robots.txt Crawl-delay is a floor.
 
     Scrapy never lets a non-200 response lower a site's delay (error pages are small and fast), so
     a re-crawl answered with 304s would crawl every site at the start delay: slower than the first
@@ -296,3 +349,12 @@ class AutoThrottle(_AutoThrottle):
         if response.status == 304:
             response = response.replace(status=200)
         super()._adjust_delay(slot, latency, response)
+
+    def _response_downloaded(self, response, request, spider=None):
+        super()._response_downloaded(response, request, spider)
+        # A site's robots.txt Crawl-delay (CrawlDelay, above) is a floor the throttle keeps.
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        floor = downloader.per_slot_settings.get(key, {}).get("delay")
+        if floor and (slot := downloader.slots.get(key)) and slot.delay < floor:
+            slot.delay = floor

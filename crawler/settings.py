@@ -77,9 +77,13 @@ CLINICVET_TRAP_MAX_CALENDAR = 3
 CLINICVET_ALLOW_PRIVATE = []
 CLINICVET_TREAT_AS_PUBLIC = []
 CLINICVET_RETRY_AFTER_MAX = 30.0
+# A robots.txt Crawl-delay spaces that site's requests, up to this many seconds (longer: capped,
+# counted as clinicvet/crawl_delay_capped).
+CLINICVET_CRAWL_DELAY_MAX = float(os.environ.get("CLINICVET_CRAWL_DELAY_MAX", "30"))
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 40,
     "crawler.middlewares.FaultStats": 45,
+    "crawler.middlewares.CrawlDelay": 46,
     "crawler.middlewares.RetryAfter": 560,
     "crawler.middlewares.WireStats": 901,
 }

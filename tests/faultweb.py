@@ -6,11 +6,13 @@ loopback address (127.0.1.x), all on one shared port, served by stdlib threads.
                                          # and a host name that does not resolve
         web.url("flaky") ...             # a site's home URL
         web.requests                     # (host, path?query) of every request served
+        web.times                        # the same with the time each arrived
 
 Faults: timeouts and slow-drip bodies, 5xx then success, 429 with Retry-After, redirect loops,
 cross-host redirects, connection refused, a host name that does not resolve, 10 MB+ pages (with and without Content-Length), PDF and
 binary responses, wrong or missing charsets, malformed HTML, crawl traps (endless calendar and
-query-string pages), robots.txt answering 500 or never answering, and a public-looking site whose
+query-string pages), robots.txt answering 500 or never answering, a robots.txt Crawl-delay (1 s, and
+an hour that must be capped), and a public-looking site whose
 links redirect into loopback (an "internal" host at 127.0.2.1), link-local metadata (169.254.169.254)
 and 10.x addresses. Redirect targets outside loopback are never connected to when the crawler's
 guard works; the guard refuses them before any connection is attempted.
@@ -39,9 +41,10 @@ SITES = {
     "good": 10, "slow": 11, "deadslow": 12, "flaky": 13, "ratelimited": 14, "loops": 15,
     "loophome": 16, "crosshost": 17, "newdomain": 18, "newhome": 19, "huge": 20, "files": 21,
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
-    "ssrf": 27, "ssrfhome": 28,
+    "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
+CRAWL_DELAYS = {"crawldelay": 1, "crawldelaylong": 3600}  # robots.txt Crawl-delay, seconds
 
 HANG_SECONDS = 8  # how long a "hanging" response keeps the client waiting (over any test timeout)
 BIG_BYTES = 11 * 1024 * 1024
@@ -106,6 +109,7 @@ class FaultWeb:
     def __init__(self) -> None:
         self.port = 0
         self.requests: list[tuple[str, str]] = []
+        self.times: list[tuple[str, str, float]] = []  # (host, path, monotonic time) of every request
         self.hits: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
@@ -159,6 +163,7 @@ class FaultWeb:
     def _count(self, host: str, path: str) -> int:
         with self._lock:
             self.requests.append((host, path))
+            self.times.append((host, path, time.monotonic()))
             n = self.hits[(host, path)] = self.hits.get((host, path), 0) + 1
             return n
 
@@ -168,6 +173,8 @@ class FaultWeb:
         home = getattr(self, f"site_{site}", None)
         if site == "internal":
             return h.send(200, b"internal admin: secret", "text/plain")
+        if path == "/robots.txt" and site in CRAWL_DELAYS:
+            return h.send(200, f"User-agent: *\nCrawl-delay: {CRAWL_DELAYS[site]}\nDisallow: /private/\n".encode(), "text/plain")
         if path == "/robots.txt" and site not in ("robots500", "robotstimeout"):
             return h.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         if home is None:
@@ -318,6 +325,12 @@ class FaultWeb:
         if path in targets:
             return h.redirect(targets[path])
         return self._clinic(h, path, "Public looking", links=[(p, "Partner") for p in targets])
+
+    def site_crawldelay(self, h, path, q, n):
+        return self._clinic(h, path, "Crawl delay", links=[("/faq/", "FAQ")])
+
+    def site_crawldelaylong(self, h, path, q, n):
+        return self._clinic(h, path, "Crawl delay long", links=[("/faq/", "FAQ")])
 
     def site_ssrfhome(self, h, path, q, n):
         return h.redirect(f"http://{INTERNAL_HOST}:{self.port}/")

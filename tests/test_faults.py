@@ -18,6 +18,7 @@ from tests.faultweb import INTAKE_PDF_LINES, NOT_SEEDS, SITES, UNRESOLVABLE_URL,
 from tests.helpers import run_cli
 
 FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
+        "--set", "CLINICVET_CRAWL_DELAY_MAX=2",
         "--set", "AUTOTHROTTLE_START_DELAY=0.05", "--progress-interval", "0", "--no-cache"]
 
 
@@ -241,6 +242,22 @@ def test_robots_txt_that_fails_to_load_means_allow_all(crawl, web):
     s = stats(conn)
     assert s["clinicvet/robots_unavailable/500"] == 1
     assert s["clinicvet/robots_unavailable/DownloadTimeoutError"] == 1
+
+
+def test_robots_txt_crawl_delay_spaces_that_sites_requests(crawl, web):
+    # "Crawl-delay: 1" is kept between every two requests to that site (robots.txt, home, team,
+    # FAQ, sitemap); "Crawl-delay: 3600" is capped at CLINICVET_CRAWL_DELAY_MAX (2 s here), not
+    # ignored. The other sites are not slowed (the whole crawl ran in parallel).
+    for name, floor in (("crawldelay", 1.0), ("crawldelaylong", 2.0)):
+        times = [t for host, _, t in web.times if host == web.host(name)]
+        assert len(times) >= 4
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert min(gaps) >= floor - 0.05, (name, gaps)
+        assert clinic(conn := crawl[1], web, name)["status"] == "ok"
+    s = stats(conn)
+    assert s["clinicvet/crawl_delay_sites"] == 2 and s["clinicvet/crawl_delay_capped"] == 1
+    good = [t for host, _, t in web.times if host == web.host("good")]
+    assert min(b - a for a, b in zip(good, good[1:])) < 1.0
 
 
 def test_redirects_into_private_addresses_are_refused(crawl, web):
