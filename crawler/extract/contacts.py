@@ -23,6 +23,10 @@ _NANP = ("US", "CA")
 _INTERNATIONAL = re.compile(r"\+\s?[2-9]")  # a country code other than North America's +1
 _BARE_LABEL = re.compile(r"\b(?:%s)\b\W{0,4}$" % "|".join(map(re.escape, _PHONES["bare_number_labels"])), re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# Written to dodge harvesters: "info [at] calmclinic [dot] com", "info(at)calmclinic.com".
+_AT, _DOT = r"\s*[\[({<]\s*at\s*[\])}>]\s*", r"\s*[\[({<]\s*dot\s*[\])}>]\s*"
+_OBFUSCATED = re.compile(rf"(?<![\w.%+\-])([\w.%+\-]+){_AT}([A-Za-z0-9\-]+(?:(?:{_DOT}|\.)[A-Za-z0-9\-]+)*(?:{_DOT}|\.)[A-Za-z]{{2,}})\b", re.I)
+_AT_HINT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.I)
 _EMAIL_JUNK = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|@(sentry|wixpress|example\.com$)", re.I)
 
 STATES = {
@@ -109,8 +113,11 @@ def _candidates(text: str, region: str) -> list[tuple[int, str]]:
 
 def find_emails(text: str) -> list[str]:
     out = []
-    for m in _EMAIL.finditer(text):
-        email = m.group(0).rstrip(".").lower()
+    found = [m.group(0) for m in _EMAIL.finditer(text)]
+    if _AT_HINT.search(text):
+        found += [f"{m.group(1)}@{re.sub(_DOT, '.', m.group(2), flags=re.I)}" for m in _OBFUSCATED.finditer(text)]
+    for email in found:
+        email = email.rstrip(".").lower()
         if not _EMAIL_JUNK.search(email) and email not in out:
             out.append(email)
     return out

@@ -27,6 +27,7 @@ MENU_CLASSES = {"menu", "sub-menu", "nav-menu", "navbar", "navbar-nav", "main-me
                 "mobile-menu", "menu-item", "breadcrumb", "breadcrumbs", "skip-link",
                 "elementor-nav-menu", "dropdown-menu", "mega-menu", "main-navigation",
                 "site-navigation", "nav", "nav-links"}
+_CF_EMAIL = "/cdn-cgi/l/email-protection"
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 
@@ -64,12 +65,19 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     site_name = _clean(" ".join(doc.xpath("//meta[@property='og:site_name']/@content")[:1]))
     jsonld = [el.text_content() for el in doc.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")]
     tels, mails, links = [], [], []
+    for el in doc.xpath("//*[@data-cfemail]"):  # Cloudflare's "[email protected]": the address, decoded
+        if email := cf_email(el.get("data-cfemail")):
+            mails.append(email)
+            el.text, el[:] = email, []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         if not href:
             continue
         low = href.lower()
-        if low.startswith("tel:"):
+        if _CF_EMAIL in low:
+            if email := cf_email(href.partition("#")[2]):
+                mails.append(email)
+        elif low.startswith("tel:"):
             tels.append(href[4:])
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?")[0].strip())
@@ -131,10 +139,17 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     jsonld = [s.get_text() for s in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)})]
     base_href = (soup.find("base", href=True) or {}).get("href", "").strip()  # before tags are removed
     tels, mails, links = [], [], []
+    for tag in soup.find_all(attrs={"data-cfemail": True}):
+        if email := cf_email(tag["data-cfemail"]):
+            mails.append(email)
+            tag.string = email
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()
         low = href.lower()
-        if low.startswith("tel:"):
+        if _CF_EMAIL in low:
+            if email := cf_email(href.partition("#")[2]):
+                mails.append(email)
+        elif low.startswith("tel:"):
             tels.append(href[4:])
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?")[0].strip())
@@ -159,6 +174,16 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href)
+
+
+def cf_email(encoded: str) -> str:
+    """An address Cloudflare's email obfuscation hid (hex; the first byte XORs the rest), or ""."""
+    try:
+        data = bytes.fromhex((encoded or "").strip())
+    except ValueError:
+        return ""
+    email = bytes(b ^ data[0] for b in data[1:]).decode("utf-8", errors="replace") if len(data) > 1 else ""
+    return email if "@" in email and " " not in email else ""
 
 
 def _mostly_links(tag) -> bool:

@@ -175,3 +175,18 @@ def test_jsonld_people_with_credentials_or_a_clinical_role_are_staff():
         {"name": "Noor Haddad", "credentials": "MD, FASA", "role": "Medical Director"},
         {"name": "Eli Brandt", "credentials": "CRNA", "role": ""},
     ]
+
+
+def test_emails_hidden_from_harvesters_are_read():
+    # Cloudflare's email obfuscation (on by default behind Cloudflare) and bracketed "at"/"dot".
+    def cloudflare(email, key=0x5a):
+        return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in email)
+    html = (f'<html><body><p>Write to <a href="/cdn-cgi/l/email-protection#{cloudflare("frontdesk@quayketamine.example")}">'
+            f'<span class="__cf_email__" data-cfemail="{cloudflare("frontdesk@quayketamine.example")}">[email&#160;protected]</span></a></p>'
+            f'<p>Billing: <a href="/cdn-cgi/l/email-protection#{cloudflare("billing@quayketamine.example", 0x21)}">email us</a></p>'
+            "<p>Records: records [at] quayketamine [dot] example</p></body></html>")
+    page = extract_page(html, "https://quayketamine.example/contact/")
+    assert page.facts["emails"] == ["frontdesk@quayketamine.example", "billing@quayketamine.example",
+                                    "records@quayketamine.example"]
+    assert "[email" not in page.text and "frontdesk@quayketamine.example" in page.text
+    assert not [u for u, _ in page.links if "email-protection" in u]
