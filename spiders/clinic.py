@@ -218,10 +218,11 @@ class ClinicSpider(scrapy.Spider):
         yield from self._settle(site, key)
 
     def _sitemap_links(self, response, site: Site, key: str):
-        if response.status >= 400 or not response.body:
-            return
-        sitemap = read_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = None
+        if response.status < 400 and response.body:
+            sitemap = read_sitemap(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if sitemap is None:
+            yield from self._sitemap_fallback(site, key, response.request)
             return
         locs = resolve_links(response.url, [(e["loc"], "") for e in sitemap if e.get("loc")])
         if sitemap.type == "sitemapindex" and response.meta["sitemap_depth"] == 0:
@@ -234,7 +235,13 @@ class ClinicSpider(scrapy.Spider):
 
     def sitemap_failed(self, failure):
         key = failure.request.meta["site"]  # no sitemap: the links suffice
+        yield from self._sitemap_fallback(self.sites[key], key, failure.request)
         yield from self._settle(self.sites[key], key)
+
+    def _sitemap_fallback(self, site: Site, key: str, request):
+        """No /sitemap.xml: try /sitemap_index.xml, where Rank Math and All in One SEO put theirs."""
+        if request.meta.get("sitemap_depth") == 0 and urlsplit(request.url).path == "/sitemap.xml":
+            yield self._sitemap_request(site, key, urljoin(request.url, "/sitemap_index.xml"), 0)
 
     async def _room_for_a_site(self) -> None:
         """At most CLINICVET_OPEN_SITES sites are crawled at once; the next seed starts when one is

@@ -67,6 +67,7 @@ def test_pages_only_the_sitemap_lists_are_crawled(demo_crawl):
     urls = {r["url"] for r in rows(demo_crawl.db, "select url from pages")}
     assert cedar["url"] + "new-patients/" in urls
     assert (cedar["host"], "/sitemap.xml") in demo_crawl.web.requests
+    assert (cedar["host"], "/sitemap_index.xml") not in demo_crawl.web.requests  # only when sitemap.xml fails
     assert not any(u.endswith("sitemap.xml") for u in urls)  # read for links, not stored as a page
 
 
