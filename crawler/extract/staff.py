@@ -108,26 +108,27 @@ def _people(line: str, role_first: str, nxt: str, prev: str = ""):
     pos, given = 0, role_first  # a role written before a name is that person's alone
     while m := _PERSON.search(line, pos):
         pos = m.end("creds")  # the role may run into the next person: read on from the credentials
-        after = line[m.end("creds"):]
-        role_text, carry = m.group("role") or "", ""
-        if nxt_person := _PERSON.search(role_text):
-            role_text = role_text[:nxt_person.start()]  # "(Medical Director) and Mary Jones, CRNA"
-            if role_text.rstrip().endswith(":"):  # "Ann Lee, MD · Nurse Manager: Kit Amberley, RN"
-                role_text, carry = "", _role(role_text)
-        if _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after):
-            given = carry
-            continue  # "Baltimore, MD 21201"; "Reset Restore MD, S.C."
+        before, after = line[:m.start()], line[m.end("creds"):]
+        role_text, carry = _split_role(m.group("role") or "")
         name, title = _name(m.group("name"))
-        if not name or _cited(line[:m.start()], after):
-            given = carry
-            continue  # "Social Work (LCSW)", "Lancaster County, PA"; "According to Ann Lee, MD"
-        role = given or _role_before(line[:m.start()]) or _role(role_text) or title or _role_line(nxt)
+        # Not "Baltimore, MD 21201", "Reset Restore MD, S.C." or "According to Ann Lee, MD".
+        if name and not (_ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after) or _cited(before, after)):
+            role = given or _role_before(before) or _role(role_text) or title or _role_line(nxt)
+            yield StaffMember(name, _creds(m.group("creds")), role)
         given = carry
-        yield StaffMember(name, _creds(m.group("creds")), role)
     if not role_first and (m := _DR.match(line)) and _role_line(nxt):
         yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
     elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
         yield StaffMember(_tidy(m.group("name")), "", role)
+
+
+def _split_role(text: str) -> tuple[str, str]:
+    """The text after a person's credentials, cut where the next person starts: (their role text,
+    a role written before the next name, "Ann Lee, MD · Nurse Manager: Kit Amberley, RN")."""
+    if not (nxt := _PERSON.search(text)):
+        return text, ""
+    text = text[:nxt.start()]  # "(Medical Director) and Mary Jones, CRNA"
+    return ("", _role(text)) if text.rstrip().endswith(":") else (text, "")
 
 
 def _name(raw: str) -> tuple[str, str]:
