@@ -74,7 +74,7 @@ def split_sentences(block: str) -> list[str]:
     out, start = [], 0
     for m in _SPLIT.finditer(block):
         before = block[start:m.start()].rstrip("\"')]")
-        last = before.rsplit(" ", 1)[-1].rstrip(".!?").lower()
+        last = before.rsplit(" ", 1)[-1].rstrip(".!?").lstrip("([").lower()  # "(Dr. Lee)"
         if before.endswith(".") and (last in _ABBREV or _INITIAL.fullmatch(last)):
             # "No. 5" abbreviates; "In supervised use, no. Unlike opioids…" ends an FAQ answer.
             if not (last == "no" and not block[m.end():m.end() + 1].isdigit()):
