@@ -65,10 +65,11 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     site_name = _clean(" ".join(doc.xpath("//meta[@property='og:site_name']/@content")[:1]))
     jsonld = [el.text_content() for el in doc.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")]
     tels, mails, links = [], [], []
-    for el in doc.xpath("//*[@data-cfemail]"):  # Cloudflare's "[email protected]": the address, decoded
-        if email := cf_email(el.get("data-cfemail")):
-            mails.append(email)
-            el.text, el[:] = email, []
+    if "data-cfemail" in html:  # Cloudflare's "[email protected]": the address, decoded
+        for el in doc.xpath("//*[@data-cfemail]"):
+            if email := cf_email(el.get("data-cfemail")):
+                mails.append(email)
+                el.text, el[:] = email, []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         if not href:
@@ -139,7 +140,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     jsonld = [s.get_text() for s in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)})]
     base_href = (soup.find("base", href=True) or {}).get("href", "").strip()  # before tags are removed
     tels, mails, links = [], [], []
-    for tag in soup.find_all(attrs={"data-cfemail": True}):
+    for tag in soup.find_all(attrs={"data-cfemail": True}) if "data-cfemail" in html else []:
         if email := cf_email(tag["data-cfemail"]):
             mails.append(email)
             tag.string = email
