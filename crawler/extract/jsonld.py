@@ -54,23 +54,22 @@ def clinic_facts(nodes: list[dict]) -> dict:
 def people(nodes: list[dict]) -> list[dict]:
     """Person nodes anywhere in the blocks (a clinic's `employee`, `founder`, `member`), as staff rows:
     name, credentials from `honorificSuffix`, role from `jobTitle`. The caller keeps those with either."""
-    found: list[dict] = []
-    _walk_people(nodes, found)
-    return found
+    return [{"name": " ".join(node["name"].split()),
+             "credentials": ", ".join(str(s).strip() for s in _as_list(node.get("honorificSuffix")) if str(s).strip()),
+             "role": ", ".join(s.strip() for s in _as_list(node.get("jobTitle")) if isinstance(s, str))}
+            for node in _nested(nodes)
+            if "Person" in _types(node) and isinstance(node.get("name"), str) and node["name"].strip()]
 
 
-def _walk_people(data, out: list[dict]) -> None:
+def _nested(data):
+    """Every JSON object in data, however deep."""
     if isinstance(data, list):
-        for d in data:
-            _walk_people(d, out)
+        for item in data:
+            yield from _nested(item)
     elif isinstance(data, dict):
-        if "Person" in _types(data) and isinstance(data.get("name"), str) and data["name"].strip():
-            suffix = ", ".join(str(s).strip() for s in _as_list(data.get("honorificSuffix")) if str(s).strip())
-            title = ", ".join(str(s).strip() for s in _as_list(data.get("jobTitle")) if isinstance(s, str))
-            out.append({"name": " ".join(data["name"].split()), "credentials": suffix, "role": title})
-        for key, value in data.items():
-            if key != "@type" and isinstance(value, (list, dict)):
-                _walk_people(value, out)
+        yield data
+        for value in data.values():
+            yield from _nested(value)
 
 
 def _loads(raw: str):
