@@ -203,10 +203,10 @@ class ClinicSpider(scrapy.Spider):
                     yield sitemap
 
     # -- sitemaps: pages the menus do not link (JavaScript menus, orphaned FAQ or team pages) --------
-    def _sitemap_request(self, site: Site, key: str, url: str, depth: int):
+    def _sitemap_request(self, site: Site, key: str, url: str, depth: int, step: str = ""):
         site.pending += 1
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed, priority=900,
-                              dont_filter=True, meta={"site": key, "sitemap_depth": depth})
+                              dont_filter=True, meta={"site": key, "sitemap_depth": depth, "sitemap_step": step})
 
     def parse_sitemap(self, response):
         """/sitemap.xml (or a sitemap index, one level): the pages whose URL names something the
@@ -239,9 +239,32 @@ class ClinicSpider(scrapy.Spider):
         yield from self._settle(self.sites[key], key)
 
     def _sitemap_fallback(self, site: Site, key: str, request):
-        """No /sitemap.xml: try /sitemap_index.xml, where Rank Math and All in One SEO put theirs."""
-        if request.meta.get("sitemap_depth") == 0 and urlsplit(request.url).path == "/sitemap.xml":
-            yield self._sitemap_request(site, key, urljoin(request.url, "/sitemap_index.xml"), 0)
+        """No /sitemap.xml: try /sitemap_index.xml, where Rank Math and All in One SEO put theirs,
+        then the sitemaps the site's robots.txt names (a custom path)."""
+        if request.meta.get("sitemap_depth") != 0:
+            return
+        step = request.meta.get("sitemap_step", "")
+        if not step and urlsplit(request.url).path == "/sitemap.xml":
+            yield self._sitemap_request(site, key, urljoin(request.url, "/sitemap_index.xml"), 0, step="index")
+        elif step == "index":
+            site.pending += 1
+            yield scrapy.Request(urljoin(request.url, "/robots.txt"), callback=self.parse_robots_sitemaps,
+                                 errback=self.sitemap_failed, priority=900, dont_filter=True,
+                                 meta={"site": key, "sitemap_depth": 0, "sitemap_step": "robots"})
+
+    def parse_robots_sitemaps(self, response):
+        """The `Sitemap:` lines of robots.txt, on this site's hosts, read like /sitemap.xml."""
+        key = response.meta["site"]
+        site = self.sites[key]
+        if response.status < 400 and isinstance(response, TextResponse):
+            from protego import Protego
+
+            tried = {"/sitemap.xml", "/sitemap_index.xml"}
+            urls = [u for u in Protego.parse(response.text).sitemaps
+                    if site_key(u) in site.hosts and urlsplit(u).path not in tried]
+            for url in urls[:self.SITEMAP_CHILDREN]:
+                yield self._sitemap_request(site, key, url, 0, step="robots")
+        yield from self._settle(site, key)
 
     async def _room_for_a_site(self) -> None:
         """At most CLINICVET_OPEN_SITES sites are crawled at once; the next seed starts when one is

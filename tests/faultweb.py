@@ -12,7 +12,7 @@ Faults: timeouts and slow-drip bodies, 5xx then success, 429 with Retry-After, r
 cross-host redirects, connection refused, a host name that does not resolve, 10 MB+ pages (with and without Content-Length), PDF and
 binary responses, wrong or missing charsets, malformed HTML, crawl traps (endless calendar and
 query-string pages), robots.txt answering 500 or never answering, a robots.txt Crawl-delay (1 s, and
-an hour that must be capped), a sitemap only at /sitemap_index.xml, and a public-looking site whose
+an hour that must be capped), a sitemap only at /sitemap_index.xml or only where robots.txt says, and a public-looking site whose
 links redirect into loopback (an "internal" host at 127.0.2.1), link-local metadata (169.254.169.254)
 and 10.x addresses. Redirect targets outside loopback are never connected to when the crawler's
 guard works; the guard refuses them before any connection is attempted.
@@ -42,7 +42,7 @@ SITES = {
     "loophome": 16, "crosshost": 17, "newdomain": 18, "newhome": 19, "huge": 20, "files": 21,
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
-    "sitemapindex": 31,
+    "sitemapindex": 31, "robotssitemap": 32,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 CRAWL_DELAYS = {"crawldelay": 1, "crawldelaylong": 3600}  # robots.txt Crawl-delay, seconds
@@ -174,6 +174,8 @@ class FaultWeb:
         home = getattr(self, f"site_{site}", None)
         if site == "internal":
             return h.send(200, b"internal admin: secret", "text/plain")
+        if path == "/robots.txt" and site == "robotssitemap":  # its only sitemap is at a custom path
+            return h.send(200, f"User-agent: *\nDisallow: /private/\nSitemap: {self.url(site, '/custom/pages.xml')}\n".encode(), "text/plain")
         if path == "/robots.txt" and site in CRAWL_DELAYS:
             return h.send(200, f"User-agent: *\nCrawl-delay: {CRAWL_DELAYS[site]}\nDisallow: /private/\n".encode(), "text/plain")
         if path == "/robots.txt" and site not in ("robots500", "robotstimeout"):
@@ -347,6 +349,19 @@ class FaultWeb:
             return h.send(200, page("Sitemap index team", STAFF, SCREENING))
         if path == "/":
             return h.send(200, page("Sitemap Index Ketamine Clinic", FILLER))
+        return h.send(404, page("Not found"))
+
+    def site_robotssitemap(self, h, path, q, n):
+        # No /sitemap.xml, no /sitemap_index.xml: robots.txt names /custom/pages.xml, which lists a
+        # physicians page no menu links.
+        if path == "/custom/pages.xml":
+            base = self.url("robotssitemap", "")
+            return h.send(200, (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                f"<url><loc>{base}/</loc></url><url><loc>{base}/our-physicians/</loc></url></urlset>").encode(), "application/xml")
+        if path == "/our-physicians/":
+            return h.send(200, page("Robots sitemap physicians", STAFF, SCREENING))
+        if path == "/":
+            return h.send(200, page("Robots Sitemap Ketamine Clinic", FILLER))
         return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):

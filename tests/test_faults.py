@@ -267,6 +267,12 @@ def test_a_sitemap_index_stands_in_for_a_missing_sitemap_xml(crawl, web):
     assert "meet-our-team/" in pages(crawl[1], web, "sitemapindex")
 
 
+def test_sitemaps_robots_txt_names_are_read_when_the_usual_paths_have_none(crawl, web):
+    served = web.served("robotssitemap")
+    assert served.index("/sitemap_index.xml") < served.index("/custom/pages.xml")
+    assert "our-physicians/" in pages(crawl[1], web, "robotssitemap")
+
+
 def test_redirects_into_private_addresses_are_refused(crawl, web):
     _, conn, _ = crawl
     assert web.served("internal") == []  # never requested
