@@ -338,31 +338,30 @@ class FaultWeb:
     def site_sitemapindex(self, h, path, q, n):
         # No /sitemap.xml (a 404 page), a Rank Math-style /sitemap_index.xml instead, whose page
         # sitemap lists a team page no menu links.
-        base = f"http://{self.host('sitemapindex')}:{self.port}"
-        if path == "/sitemap_index.xml":
-            return h.send(200, (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                f"<sitemap><loc>{base}/page-sitemap.xml</loc></sitemap></sitemapindex>").encode(), "application/xml")
-        if path == "/page-sitemap.xml":
-            return h.send(200, (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                f"<url><loc>{base}/</loc></url><url><loc>{base}/meet-our-team/</loc></url></urlset>").encode(), "application/xml")
-        if path == "/meet-our-team/":
-            return h.send(200, page("Sitemap index team", STAFF, SCREENING))
-        if path == "/":
-            return h.send(200, page("Sitemap Index Ketamine Clinic", FILLER))
-        return h.send(404, page("Not found"))
+        index = (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                 f"<sitemap><loc>{self.url('sitemapindex', '/page-sitemap.xml')}</loc></sitemap></sitemapindex>")
+        return self._unlinked_page(h, path, "sitemapindex", "/meet-our-team/", {
+            "/sitemap_index.xml": index, "/page-sitemap.xml": self._urlset("sitemapindex", "/", "/meet-our-team/")})
 
     def site_robotssitemap(self, h, path, q, n):
         # No /sitemap.xml, no /sitemap_index.xml: robots.txt names /custom/pages.xml, which lists a
         # physicians page no menu links.
-        if path == "/custom/pages.xml":
-            base = self.url("robotssitemap", "")
-            return h.send(200, (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                                f"<url><loc>{base}/</loc></url><url><loc>{base}/our-physicians/</loc></url></urlset>").encode(), "application/xml")
-        if path == "/our-physicians/":
-            return h.send(200, page("Robots sitemap physicians", STAFF, SCREENING))
+        return self._unlinked_page(h, path, "robotssitemap", "/our-physicians/", {
+            "/custom/pages.xml": self._urlset("robotssitemap", "/", "/our-physicians/")})
+
+    def _unlinked_page(self, h, path, name, hidden, sitemaps):
+        """A home page that links nothing, sitemaps, and the team page only they list."""
+        if path in sitemaps:
+            return h.send(200, sitemaps[path].encode(), "application/xml")
+        if path == hidden:
+            return h.send(200, page(f"{name} team", STAFF, SCREENING))
         if path == "/":
-            return h.send(200, page("Robots Sitemap Ketamine Clinic", FILLER))
+            return h.send(200, page(f"{name} Ketamine Clinic", FILLER))
         return h.send(404, page("Not found"))
+
+    def _urlset(self, name, *paths):
+        urls = "".join(f"<url><loc>{self.url(name, p)}</loc></url>" for p in paths)
+        return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
 
     def site_ssrfhome(self, h, path, q, n):
         return h.redirect(f"http://{INTERNAL_HOST}:{self.port}/")
