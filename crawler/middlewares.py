@@ -24,6 +24,7 @@ from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -183,6 +184,11 @@ def _is_ip(host: str) -> bool:
         return False
 
 
+def is_robots_request(request) -> bool:
+    """Scrapy's own fetch of a site's robots.txt (not a page the spider asked for)."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(request.url).path == "/robots.txt"
+
+
 class FaultStats:
     """robots.txt that failed to load. Decision: like Scrapy (and most crawlers on a 4xx), a
     robots.txt that cannot be loaded means allow-all; a 5xx or timeout is counted here
@@ -195,18 +201,14 @@ class FaultStats:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    @staticmethod
-    def _is_robots(request) -> bool:
-        return bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(request.url).path == "/robots.txt"
-
     def process_response(self, request, response):
-        if self._is_robots(request) and response.status >= 500:
+        if is_robots_request(request) and response.status >= 500:
             self.stats.inc_value("clinicvet/robots_unavailable")
             self.stats.inc_value(f"clinicvet/robots_unavailable/{response.status}")
         return response
 
     def process_exception(self, request, exception):
-        if self._is_robots(request) and not isinstance(exception, IgnoreRequest):
+        if is_robots_request(request) and not isinstance(exception, IgnoreRequest):
             self.stats.inc_value("clinicvet/robots_unavailable")
             self.stats.inc_value(f"clinicvet/robots_unavailable/{type(exception).__name__}")
         return None
@@ -233,7 +235,7 @@ class CrawlDelay:
         return cls(crawler)
 
     def process_response(self, request, response):
-        if response.status == 200 and FaultStats._is_robots(request):
+        if response.status == 200 and is_robots_request(request):
             delay = robots_crawl_delay(response.body, self.user_agent)
             if delay:
                 self._apply(request, delay)
@@ -253,8 +255,6 @@ class CrawlDelay:
 
 def robots_crawl_delay(body: bytes, user_agent: str) -> float | None:
     """Crawl-delay of a robots.txt body for ``user_agent`` (its group, else ``*``); None if none."""
-    from protego import Protego
-
     try:
         delay = Protego.parse(body.decode("utf-8", errors="replace")).crawl_delay(user_agent)
     except Exception:  # a robots.txt Protego cannot read sets no delay, as it sets no rule

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
-from crawler.extract.staff import better, staff_key
+from crawler.extract.staff import add_staff
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
@@ -130,10 +130,7 @@ class StorePipeline:
         if item.status < 400:
             state.pages_ok += 1
             state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title))
-            for member in item.facts.get("staff", []):
-                person = staff_key(member["name"])
-                if better(state.staff.get(person), member):  # the page saying most of them
-                    state.staff[person] = {**member, "page_url": item.url}
+            add_staff(state.staff, item.facts.get("staff", []), item.url)
         page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
                 "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}
         if item.reused:  # same title and text as stored: leave them (and the full-text index) alone

@@ -4,7 +4,7 @@ Each clinic is rescored from the pages its last crawl fetched. The run is record
 (kind "rescore") and in `clinic_history`, so a change of rules shows up like a change of site.
 """
 
-from crawler.extract.staff import better, find_staff, staff_key
+from crawler.extract.staff import add_staff, find_staff
 from crawler.storage import Store
 from scoring import aggregate, load_rules, scan_page
 
@@ -23,9 +23,7 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
             signals = [scan_page(text or "", url, rules) for url, text, _ in rows]
             staff = {}
             for url, text, _ in rows:
-                for m in find_staff(text or ""):
-                    if better(staff.get(key := staff_key(m.name)), vars(m)):
-                        staff[key] = {**vars(m), "page_url": url}
+                add_staff(staff, [vars(m) for m in find_staff(text or "")], url)
             result = aggregate(signals, rules)
             store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)
             pages += len(rows)

@@ -92,8 +92,9 @@ def sentences(text: str) -> list[Sentence]:
     plain = [s for block in normalize(text).split("\n") if block for s in split_sentences(block)]
     out = []
     for i, s in enumerate(plain):
-        is_q = s.endswith("?") or (len(s.split()) <= 10 and bool(_WH_HEADING.match(s)))
-        out.append(Sentence(s, s, len(s.split()), is_q))
+        words = len(s.split())
+        is_q = s.endswith("?") or (words <= 10 and bool(_WH_HEADING.match(s)))
+        out.append(Sentence(s, s, words, is_q))
         if is_q and i + 1 < len(plain):
             merged = _answered(s, plain[i + 1])
             if merged:

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 import yaml
+from protego import Protego
 from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError,
                                DownloadConnectionRefusedError, DownloadTimeoutError, IgnoreRequest,
                                ResponseDataLossError)
@@ -257,8 +258,6 @@ class ClinicSpider(scrapy.Spider):
         key = response.meta["site"]
         site = self.sites[key]
         if response.status < 400 and isinstance(response, TextResponse):
-            from protego import Protego
-
             tried = {"/sitemap.xml", "/sitemap_index.xml"}
             urls = [u for u in Protego.parse(response.text).sitemaps
                     if site_key(u) in site.hosts and urlsplit(u).path not in tried]

@@ -61,7 +61,7 @@ def text_to_page(text: str) -> ExtractedPage:
             "address": find_address(text) or {},
             "geo": {},
             "jsonld_types": [],
-            "staff": [vars(m) for m in find_staff(text)],
+            "staff": _staff(text, []),
         },
     )
 

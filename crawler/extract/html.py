@@ -71,19 +71,8 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
                 mails.append(email)
                 el.text, el[:] = email, []
     for a in doc.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href:
-            continue
-        low = href.lower()
-        if _CF_EMAIL in low:
-            if email := cf_email(href.partition("#")[2]):
-                mails.append(email)
-        elif low.startswith("tel:"):
-            tels.append(href[4:])
-        elif low.startswith("mailto:"):
-            mails.append(href[7:].split("?")[0].strip())
-        else:
-            links.append((href, " ".join("".join(a.itertext()).split())))
+        if href := (a.get("href") or "").strip():
+            _sort_href(href, lambda: " ".join("".join(a.itertext()).split()), tels, mails, links)
     base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
@@ -145,17 +134,8 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
             mails.append(email)
             tag.string = email
     for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
-        low = href.lower()
-        if _CF_EMAIL in low:
-            if email := cf_email(href.partition("#")[2]):
-                mails.append(email)
-        elif low.startswith("tel:"):
-            tels.append(href[4:])
-        elif low.startswith("mailto:"):
-            mails.append(href[7:].split("?")[0].strip())
-        elif href:
-            links.append((href, _clean(a.get_text())))
+        if href := a["href"].strip():
+            _sort_href(href, lambda: _clean(a.get_text()), tels, mails, links)
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
@@ -175,6 +155,21 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href)
+
+
+def _sort_href(href: str, anchor, tels: list, mails: list, links: list) -> None:
+    """A link's target into phones, emails (Cloudflare's hidden ones decoded) or links to follow;
+    `anchor` gives the link text, read only for those."""
+    low = href.lower()
+    if _CF_EMAIL in low:
+        if email := cf_email(href.partition("#")[2]):
+            mails.append(email)
+    elif low.startswith("tel:"):
+        tels.append(href[4:])
+    elif low.startswith("mailto:"):
+        mails.append(href[7:].split("?")[0].strip())
+    else:
+        links.append((href, anchor()))
 
 
 def cf_email(encoded: str) -> str:

@@ -81,6 +81,14 @@ def better(old: dict | None, new: dict) -> bool:
     return old is None or (not old["role"] and bool(new["role"])) or len(new["credentials"]) > len(old["credentials"])
 
 
+def add_staff(found: dict[str, dict], members: list[dict], page_url: str) -> None:
+    """Add one page's staff to a clinic's (by staff_key), keeping for each person the page that
+    says most of them, with its URL."""
+    for member in members:
+        if better(found.get(key := staff_key(member["name"])), member):
+            found[key] = {**member, "page_url": page_url}
+
+
 def find_staff(text: str) -> list[StaffMember]:
     lines = [line.strip() for line in (text or "").split("\n")]
     found: dict[str, StaffMember] = {}
