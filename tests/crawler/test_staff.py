@@ -106,6 +106,12 @@ def test_a_practices_legal_name_is_not_a_person():
     assert find_staff("Northgate Calm MD, S.C. welcomes new patients.\nBrightwater Ketamine MD, PLLC") == []
 
 
+def test_a_practice_name_before_a_credential_is_not_a_person():
+    # Brand names written like a doctor's: a logo line, a heading, a sentence.
+    text = "Harbor Neuro MD\nWelcome to Quiet Mind MD\nRevive Brain MD offers infusions.\nAnna Bell, MD"
+    assert find_staff(text) == [StaffMember("Anna Bell", "MD", "")]
+
+
 def test_people_the_page_cites_are_not_its_staff():
     # Researchers and quoted experts in clinic blog posts; our own staff in the same shapes stay.
     text = ("According to Tomas Lindgren, MD, most new parents feel low for a while.\n"
