@@ -2,9 +2,13 @@
 
 Each clinic is rescored from the pages its last crawl fetched. The run is recorded in `crawls`
 (kind "rescore") and in `clinic_history`, so a change of rules shows up like a change of site.
+Staff do not depend on the rules: each page's are what the crawl read from its HTML (JSON-LD
+people included), kept in the page memo, and read again from the stored text only where that memo
+is missing or was made by other extraction code.
 """
 
 from crawler.extract.staff import add_staff, find_staff
+from crawler.page_memo import stored_facts
 from crawler.storage import Store
 from scoring import aggregate, load_rules, scan_page
 
@@ -21,9 +25,10 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
             rows = store.pages_of(clinic_id, crawl_id)
             before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
             signals = [scan_page(text or "", url, rules) for url, text, _ in rows]
-            staff = {}
+            staff, facts = {}, stored_facts(store.db, [url for url, _, _ in rows])
             for url, text, _ in rows:
-                add_staff(staff, [vars(m) for m in find_staff(text or "")], url)
+                people = facts[url].get("staff", []) if url in facts else [vars(m) for m in find_staff(text or "")]
+                add_staff(staff, people, url)
             result = aggregate(signals, rules)
             store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)
             pages += len(rows)

@@ -22,11 +22,29 @@ def test_rescore_with_the_same_rules_reproduces_the_crawl(demo_crawl, tmp_path):
     shutil.copy(demo_crawl.db, db)
     before = table(db, "select id, score, tier, screening, overclaiming from clinics order by id")
     evidence = table(db, "select clinic_id, flag, snippet from evidence order by 1, 2, 3")
+    staff = table(db, "select clinic_id, name, credentials, role, page_url from staff order by 1, 2")
+    # willow-creek's consulting physician is named only in its JSON-LD, not in any page's text.
+    assert ("Miriam Castellanos", "MD") in [(name, cred) for _, name, cred, _, _ in staff]
     result = run_cli("rescore", "--db", db)
     assert result.returncode == 0, result.stderr
     assert "0 changed" in result.stderr
     assert table(db, "select id, score, tier, screening, overclaiming from clinics order by id") == before
     assert table(db, "select clinic_id, flag, snippet from evidence order by 1, 2, 3") == evidence
+    assert table(db, "select clinic_id, name, credentials, role, page_url from staff order by 1, 2") == staff
+
+
+def test_rescore_reads_staff_from_the_text_where_the_memo_is_from_other_code(demo_crawl, tmp_path):
+    db = tmp_path / "oldmemo.db"
+    shutil.copy(demo_crawl.db, db)
+    staff = table(db, "select name from staff order by 1")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update page_memo set extract_version = 'older-clinicvet'")
+    conn.close()
+    result = run_cli("rescore", "--db", db)
+    assert result.returncode == 0, result.stderr
+    # The text's people come back; the one only the JSON-LD named waits for the next crawl.
+    assert table(db, "select name from staff order by 1") == [n for n in staff if n != ("Miriam Castellanos",)]
 
 
 def test_rescore_applies_new_weights_and_records_history(demo_crawl, tmp_path):
