@@ -60,6 +60,10 @@ class Site:
     done: list[dict] = field(default_factory=list)
 
 
+# "es", "pt-BR", "zh_Hans": a language, an optional region or script ("/de-stress/" is no language).
+_LANGUAGE_CODE = re.compile(r"([a-z]{2,3})(?:[-_](?:[a-z]{2}|hans|hant|latn|cyrl))?", re.I)
+
+
 class LinkRanker:
     """Priority of a link from link_priority.yml: keyword weights on URL path and anchor text."""
 
@@ -69,6 +73,8 @@ class LinkRanker:
         self.keywords = {k.lower(): int(v) for k, v in (data.get("keywords") or {}).items()}
         self.skip = [re.compile(p, re.I) for p in data.get("skip") or []]
         self._word = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+        self.translated = int(data.get("translated", 0))
+        self.languages = {str(code).lower() for code in data.get("languages") or []}
 
     def skipped(self, url: str) -> bool:
         return any(p.search(url) for p in self.skip)
@@ -84,7 +90,15 @@ class LinkRanker:
             words = chunk.split("-")
             tokens.update("-".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1))
         weights = [self.keywords[t] for t in tokens if t in self.keywords]
-        return max(weights) if weights else self.default
+        return (max(weights) if weights else self.default) + (self.translated if self.is_translation(parts) else 0)
+
+    def is_translation(self, parts) -> bool:
+        """A language code ("es", "pt-br", "zh_Hans") as the first path segment, the host's first
+        label or a lang= parameter, and not English."""
+        segment = parts.path.lstrip("/").split("/", 1)[0]
+        query = [v for k, v in parse_qsl(parts.query) if k.lower() in ("lang", "language", "locale", "hl", "wpml_lang")]
+        codes = [segment, parts.hostname.split(".", 1)[0] if parts.hostname and parts.hostname.count(".") > 1 else "", *query]
+        return any((m := _LANGUAGE_CODE.fullmatch(code)) and m.group(1).lower() in self.languages for code in codes)
 
 
 _DIGITS = re.compile(r"\d+")

@@ -24,3 +24,16 @@ def test_files_logins_and_carts_are_skipped():
     assert RANK.skipped("https://c.example/cart/")
     assert RANK.skipped("https://c.example/faq/?replytocom=12")
     assert not RANK.skipped("https://c.example/faq/")
+
+
+def test_translated_copies_come_after_every_english_page():
+    # WPML, Weglot and GTranslate keep the English slugs under a language prefix.
+    translated = ["https://c.example/es/our-team/", "https://c.example/zh-hans/faq/", "https://c.example/pt-br/",
+                  "https://c.example/faq/?lang=es", "https://es.c.example/meet-the-team/", "https://c.example/fr_FR/about"]
+    english = ["https://c.example/our-team/", "https://c.example/en/our-team/", "https://c.example/en-us/faq/",
+               "https://c.example/blog/tag/news/", "https://c.example/gallery",
+               # Words, not languages: a first segment that only starts with a code.
+               "https://c.example/de-stress-with-ketamine/", "https://c.example/it-band-pain/",
+               "https://www.c.example/faq/", "https://c.example/faq/?lang=en"]
+    assert max(RANK.priority(u) for u in translated) < min(RANK.priority(u) for u in english)
+    assert RANK.priority("https://c.example/es/our-team/") == RANK.priority("https://c.example/our-team/") + RANK.translated
