@@ -55,6 +55,7 @@ class Site:
     fetched: int = 0
     failed: int = 0
     patterns: Counter = field(default_factory=Counter)  # crawl-trap defence: URLs per pattern
+    section: str = ""  # the seed's own section of a larger site ("/services/ketamine/"), if any
     # With JOBDIR only: what was yielded, replayed on resume. Pages as {"url", "depth", "facts"}
     # (their text is in the database), fetch errors as {"url", "error", "fetched_at"}.
     done: list[dict] = field(default_factory=list)
@@ -74,6 +75,7 @@ class LinkRanker:
         self.skip = [re.compile(p, re.I) for p in data.get("skip") or []]
         self._word = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
         self.translated = int(data.get("translated", 0))
+        self.seed_section = int(data.get("seed_section", 0))
         self.languages = {str(code).lower() for code in data.get("languages") or []}
 
     def skipped(self, url: str) -> bool:
@@ -99,6 +101,16 @@ class LinkRanker:
         query = [v for k, v in parse_qsl(parts.query) if k.lower() in ("lang", "language", "locale", "hl", "wpml_lang")]
         codes = [segment, parts.hostname.split(".", 1)[0] if parts.hostname and parts.hostname.count(".") > 1 else "", *query]
         return any((m := _LANGUAGE_CODE.fullmatch(code)) and m.group(1).lower() in self.languages for code in codes)
+
+
+def seed_section(url: str) -> str:
+    """The folder a seed below a site's home names ("/behavioral-health/ketamine/" for a hospital's
+    ketamine service, or for ".../ketamine/index.html"), "" for a home page."""
+    path = urlsplit(url).path or "/"
+    if not path.endswith("/"):
+        last = path.rsplit("/", 1)[-1]
+        path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
+    return "" if path == "/" or path.lower() in ("/home/", "/en/", "/en-us/") else path
 
 
 _DIGITS = re.compile(r"\d+")
@@ -206,7 +218,7 @@ class ClinicSpider(scrapy.Spider):
             if key in self.sites:  # also: a resumed crawl's sites, whose requests JOBDIR kept
                 continue
             await self._room_for_a_site()
-            site = self.sites[key] = Site(seed, {site_key(seed.url)})
+            site = self.sites[key] = Site(seed, {site_key(seed.url)}, section=seed_section(seed.url))
             self.open_sites += 1
             request = self._request(site, key, canonical(seed.url), depth=0, priority=1000)
             if request:
@@ -244,7 +256,7 @@ class ClinicSpider(scrapy.Spider):
             for url in [u for u, _ in locs if site_key(u) in site.hosts][:self.SITEMAP_CHILDREN]:
                 yield self._sitemap_request(site, key, url, depth=1)
         elif sitemap.type == "urlset":
-            wanted = [(u, a) for u, a in locs if self.ranker.priority(u) > self.ranker.default]
+            wanted = [(u, a) for u, a in locs if self._rank(site, u) > self.ranker.default]
             self.crawler.stats.inc_value("clinicvet/sitemap_urls", len(wanted))
             yield from self._follow(wanted, site, key, depth=1)
 
@@ -352,6 +364,7 @@ class ClinicSpider(scrapy.Spider):
         depth = response.meta["page_depth"]
         if depth == 0:
             site.hosts.add(site_key(response.url))  # the home page may redirect to www. or a new domain
+            site.section = site.section and seed_section(response.url)  # ...and a section, elsewhere
         if site_key(response.url) not in site.hosts:
             self.crawler.stats.inc_value("clinicvet/offsite_redirect")
             for done in self._settle(site, key):
@@ -437,6 +450,11 @@ class ClinicSpider(scrapy.Spider):
                 return True
         return False
 
+    def _rank(self, site: Site, url: str, anchor: str = "") -> int:
+        """The link's priority, raised when it lies in the seed's own section of a larger site."""
+        inside = site.section and (urlsplit(url).path + "/").startswith(site.section)
+        return self.ranker.priority(url, anchor) + (self.ranker.seed_section if inside else 0)
+
     def _follow(self, page_links: list[tuple[str, str]], site: Site, key: str, depth: int):
         """Requests for a page's links (absolute and canonical: crawler.extract.links), best first."""
         if len(site.seen) >= self.max_pages:
@@ -449,7 +467,7 @@ class ClinicSpider(scrapy.Spider):
             if self.ranker.skipped(url) and not is_pdf_link:
                 continue
             calendar_penalty = 50 if trap_keys(url)[1] else 0  # real pages before calendar pages
-            links[url] = max(links.get(url, -1000), self.ranker.priority(url, anchor) - calendar_penalty)
+            links[url] = max(links.get(url, -1000), self._rank(site, url, anchor) - calendar_penalty)
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
             if self._trapped(site, url):
                 continue

@@ -42,9 +42,11 @@ SITES = {
     "loophome": 16, "crosshost": 17, "newdomain": 18, "newhome": 19, "huge": 20, "files": 21,
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
-    "sitemapindex": 31, "robotssitemap": 32,
+    "sitemapindex": 31, "robotssitemap": 32, "section": 33,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
+SEED_PATHS = {"section": "/behavioral-health/ketamine/"}  # a hospital's ketamine service
+SECTION_PAGES = ["our-team/", "faq/", "what-to-expect/"]  # below SEED_PATHS["section"]
 CRAWL_DELAYS = {"crawldelay": 1, "crawldelaylong": 3600}  # robots.txt Crawl-delay, seconds
 
 HANG_SECONDS = 8  # how long a "hanging" response keeps the client waiting (over any test timeout)
@@ -124,7 +126,7 @@ class FaultWeb:
         return f"http://{host}:{self.port}{path}"
 
     def seeds(self) -> list[tuple[str, str]]:
-        rows = [(self.url(n), f"Fault {n}") for n in SITES if n not in NOT_SEEDS]
+        rows = [(self.url(n, SEED_PATHS.get(n, "/")), f"Fault {n}") for n in SITES if n not in NOT_SEEDS]
         return rows + [(self.url("refused"), "Fault refused"), (UNRESOLVABLE_URL, "Fault dnsfail")]
 
     def write_seeds(self, path: Path, names: list[str] | None = None) -> None:
@@ -363,8 +365,30 @@ class FaultWeb:
         urls = "".join(f"<url><loc>{self.url(name, p)}</loc></url>" for p in paths)
         return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
 
+    def site_section(self, h, path, q, n):
+        # A hospital whose every page carries a menu of 45 department team pages, as highly ranked
+        # as the ketamine service's own team, FAQ and process pages, which follow it on the page.
+        section = SEED_PATHS["section"]
+        menu = [(f"/departments/{d}/team/", f"{d.title()} team") for d in _DEPARTMENTS]
+        if path == section:
+            return h.send(200, page("Ketamine service", FILLER, links=menu + [
+                (section + p, p.strip("/").replace("-", " ").title()) for p in SECTION_PAGES]))
+        if path in [section + p for p in SECTION_PAGES]:
+            return h.send(200, page("Ketamine service", STAFF, SCREENING, links=menu))
+        if path == "/" or path.startswith("/departments/"):
+            return h.send(200, page("Regional hospital", "Visiting hours are 8am to 8pm.", links=menu))
+        return h.send(404, page("Not found"))
+
     def site_ssrfhome(self, h, path, q, n):
         return h.redirect(f"http://{INTERNAL_HOST}:{self.port}/")
+
+
+_DEPARTMENTS = """allergy anesthesia audiology bariatrics cardiology dermatology dialysis emergency endocrinology
+    gastroenterology genetics geriatrics gynecology hematology hepatology hospice imaging immunology
+    infectious-disease laboratory maternity nephrology neurology neurosurgery nutrition obstetrics
+    oncology ophthalmology orthopedics otolaryngology palliative-care pathology pediatrics pharmacy
+    physical-therapy plastic-surgery podiatry pulmonology radiology rehabilitation rheumatology
+    sleep-medicine sports-medicine urology vascular""".split()  # 45, no digits: not a URL pattern
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -14,7 +14,8 @@ import pytest
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
 from spiders.clinic import trap_keys
-from tests.faultweb import INTAKE_PDF_LINES, NOT_SEEDS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf
+from tests.faultweb import (INTAKE_PDF_LINES, NOT_SEEDS, SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL,
+                            FaultWeb, make_pdf)
 from tests.helpers import run_cli
 
 FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
@@ -333,3 +334,13 @@ def test_pdf_text_roundtrip():
     assert title == "Intake (v2)" and text.splitlines() == INTAKE_PDF_LINES
     with pytest.raises(PdfError):
         pdf_text(b"%PDF-1.4 garbage")
+
+
+def test_a_seed_below_the_home_page_crawls_its_own_section_first(crawl, web):
+    # A hospital's ketamine service: its pages tie with 45 department team pages the menu lists
+    # first; the budget (40 pages) still takes every page of the seed's section.
+    crawled = pages(crawl[1], web, "section")
+    section = SEED_PATHS["section"].lstrip("/")
+    assert {section + p for p in SECTION_PAGES} <= set(crawled)
+    assert len(crawled) == 40
+    assert clinic(crawl[1], web, "section")["screening"] == 1

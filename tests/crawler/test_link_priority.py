@@ -1,6 +1,6 @@
 """The crawl fetches the pages the rubric needs first (crawler/link_priority.yml)."""
 
-from spiders.clinic import LinkRanker
+from spiders.clinic import LinkRanker, seed_section
 
 RANK = LinkRanker()
 
@@ -37,3 +37,11 @@ def test_translated_copies_come_after_every_english_page():
                "https://www.c.example/faq/", "https://c.example/faq/?lang=en"]
     assert max(RANK.priority(u) for u in translated) < min(RANK.priority(u) for u in english)
     assert RANK.priority("https://c.example/es/our-team/") == RANK.priority("https://c.example/our-team/") + RANK.translated
+
+
+def test_a_seed_below_the_home_page_names_its_section():
+    assert seed_section("https://hospital.example/behavioral-health/ketamine/") == "/behavioral-health/ketamine/"
+    assert seed_section("https://spa.example/services/ketamine.html") == "/services/"
+    assert seed_section("https://c.example/ketamine-therapy") == "/ketamine-therapy/"
+    assert [seed_section(u) for u in ("https://c.example/", "https://c.example", "https://c.example/index.html",
+                                      "https://c.example/home")] == ["", "", "", ""]
