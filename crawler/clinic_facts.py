@@ -16,7 +16,7 @@ _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
 def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str) -> dict:
     """pages: (depth, facts, title) per fetched page."""
     ordered = sorted(pages, key=lambda p: p[0])
-    name = _vote([f.get("name") for _, f, _ in ordered]) or seed_name or _title_name(ordered) or domain
+    name = _vote([f.get("name") for _, f, _ in ordered]) or seed_name or _title_name(ordered, domain) or domain
     phone = _vote([p for _, f, _ in ordered for p in f.get("phones", [])[:2]])
     email = _vote([e for _, f, _ in ordered for e in f.get("emails", [])[:2]])
     address = next((f["address"] for _, f, _ in ordered if f.get("address")), {})
@@ -43,10 +43,27 @@ def _vote(values: list) -> str | None:
     return next(v for v in values if counts[v] == best)  # earliest (closest to home) among the most common
 
 
-def _title_name(pages) -> str:
+def _title_name(pages, domain: str = "") -> str:
     for depth, _, title in pages:
         parts = [p.strip() for p in _TITLE_SPLIT.split(title or "") if p.strip() and not _GENERIC_TITLE.match(p.strip())]
+        if len(parts) > 1:
+            # The segment that spells the domain ("Mile High Ketamine" on milehighketamine.com), else
+            # the shortest one: the others are slogans and places ("Ketamine Infusions in Denver").
+            label = re.sub(r"[^a-z0-9]", "", max(domain.lower().split(".")[:-1] or [domain.lower()], key=len))  # "clinic" of clinic.co.uk
+            spelled = [p for p in parts if _shared(re.sub(r"[^a-z0-9]", "", p.lower()), label) >= 5]
+            return max(spelled, key=lambda p: _shared(re.sub(r"[^a-z0-9]", "", p.lower()), label)) if spelled else min(parts, key=len)
         if parts:
-            # The segment naming the business is usually the shortest one that is not a slogan.
-            return min(parts, key=len) if len(parts) > 1 else parts[0]
+            return parts[0]
     return ""
+
+
+def _shared(a: str, b: str) -> int:
+    """Length of the longest run of characters two strings share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best

@@ -35,7 +35,8 @@ def clinic_facts(nodes: list[dict]) -> dict:
     typed.sort(key=lambda nt: min((_RANK.index(t) for t in nt[1] if t in _RANK), default=99))
     facts: dict = {"phones": [], "emails": [], "types": sorted({t for _, ts in typed for t in ts})}
     for node, types in typed:
-        if not facts.get("name") and isinstance(node.get("name"), str) and types - {"WebSite"}:
+        # A WebSite's or MedicalWebPage's name is the site's or the page's title, not the clinic's.
+        if not facts.get("name") and isinstance(node.get("name"), str) and types - {"WebSite", "MedicalWebPage"}:
             facts["name"] = node["name"].strip()
         for key, out in (("telephone", "phones"), ("email", "emails")):
             for value in _as_list(node.get(key)):

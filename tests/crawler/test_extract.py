@@ -190,3 +190,10 @@ def test_emails_hidden_from_harvesters_are_read():
                                     "records@quayketamine.example"]
     assert "[email" not in page.text and "frontdesk@quayketamine.example" in page.text
     assert not [u for u, _ in page.links if "email-protection" in u]
+
+
+def test_a_web_pages_jsonld_name_is_its_title_not_the_clinics():
+    html = """<html><head><meta property="og:site_name" content="Harbor Ketamine">
+      <script type="application/ld+json">{"@context": "https://schema.org", "@type": "MedicalWebPage",
+      "name": "Ketamine FAQ - What to Expect"}</script></head><body><p>Questions.</p></body></html>"""
+    assert extract_page(html, "https://harbor.example/faq/").facts["name"] == "Harbor Ketamine"

@@ -1,0 +1,29 @@
+"""A clinic's row from its pages' facts (crawler/clinic_facts.py)."""
+
+from crawler.clinic_facts import merge_facts
+
+
+def page(depth, title="", **facts):
+    return (depth, facts, title)
+
+
+def test_a_footer_phone_seen_on_every_page_beats_one_seen_once():
+    pages = [page(0, phones=["+13035550100"]), page(1, phones=["+17205550199", "+13035550100"]),
+             page(1, phones=["+13035550100"])]
+    assert merge_facts(pages, "", "c.example")["phone"] == "+13035550100"
+
+
+def test_the_name_comes_from_the_pages_then_the_seed_then_the_title():
+    assert merge_facts([page(0, "Home | Calm Ketamine", name="Calm Ketamine Clinic")], "Calm", "calm.example")["name"] == "Calm Ketamine Clinic"
+    assert merge_facts([page(0, "Home | Calm Ketamine")], "Calm Clinic (directory)", "calm.example")["name"] == "Calm Clinic (directory)"
+    assert merge_facts([page(0, "Home | Calm Ketamine")], "", "calm.example")["name"] == "Calm Ketamine"
+    assert merge_facts([page(0, "")], "", "calm.example")["name"] == "calm.example"
+
+
+def test_the_title_segment_that_spells_the_domain_names_the_clinic():
+    # A place or a slogan can be the shortest segment; the domain says which one is the business.
+    title = "Best Ketamine Therapy Near You - Denver - Mile High Ketamine"
+    assert merge_facts([page(0, title)], "", "milehighketamine.example")["name"] == "Mile High Ketamine"
+    assert merge_facts([page(0, "Ketamine Infusions in Denver, CO | Summit Mind")], "", "summitmindclinic.co.uk")["name"] == "Summit Mind"
+    # No segment spells it: the shortest one, as before.
+    assert merge_facts([page(0, "Ketamine Infusions in Denver, CO | Summit Mind")], "", "kx1.example")["name"] == "Summit Mind"
