@@ -27,7 +27,7 @@ def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str)
         "email": email,
         "address": address.get("street") or None,
         "city": address.get("city") or None,
-        "state": normalize_state(address.get("state", "")) or None,
+        "state": normalize_state(address.get("state", ""), address.get("country", "")) or None,
         "postcode": address.get("postcode") or None,
         "latitude": geo.get("lat"),
         "longitude": geo.get("lon"),

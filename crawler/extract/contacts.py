@@ -1,4 +1,4 @@
-"""Phones (E.164), emails and US postal addresses found in page text."""
+"""Phones (E.164), emails and postal addresses (US; Canada, Australia and the UK) found in page text."""
 
 import re
 from importlib.resources import files
@@ -49,19 +49,37 @@ _STATE_ALT = "|".join(sorted(STATES) + sorted((re.escape(v) for v in STATES.valu
 _STREET_WORDS = (
     r"(?i:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy|Court|Ct|"
     r"Place|Pl|Highway|Hwy|Circle|Cir|Trail|Trl|Terrace|Ter|Plaza|Square|Sq|Loop|Pike|Row|Alley|"
-    r"Freeway|Fwy|Expressway|Expy|Turnpike|Tpke|Crossing|Xing|Ridge|Run|Path|Walk|Bend|Crescent|Center|Ctr)"
+    r"Freeway|Fwy|Expressway|Expy|Turnpike|Tpke|Crossing|Xing|Ridge|Run|Path|Walk|Bend|Crescent|Center|Ctr|"
+    r"Parade|Pde|Esplanade|Close|Grove|Mews|Gardens|Quay|Wharf)"
 )
 # Numbered roads name no street word after the name: "301 Route 17 North", "12 US-1 S", "880 State Hwy 121".
 _NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte\.?|Highway|Hwy\.?|Road|Rd\.?|SR|CR|FM|US)[\s\-]*\d{1,4}[A-Z]?(?:\s+(?:North|South|East|West|[NSEW]{1,2})\b\.?)?"
 # "1200 Harbor Blvd, Suite 210, Austin, TX 78701" with parts on separate lines or not. It starts
 # with a digit: the lookahead tries the rest only there.
-_ADDRESS = re.compile(
+_STREET = (
     # The number may be an Illinois grid number ("1S443 Summit Ave"); Broadway needs no street word.
     rf"(?=\d)(?P<street>\b(?:\d{{1,6}}|\d{{1,2}}[NSEW]\d{{2,4}})(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD}|\s+Broadway\b)"
-    rf"(?:,?\s+(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|#)\s*[\w\-]+)?)"
+    rf"(?:,?\s+(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|Level|#)\s*[\w\-]+)?)"
     rf"[,\s\u00b7\u2022|\-]+(?P<city>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){{0,3}}),?\s+"
-    rf"(?P<state>{_STATE_ALT})\.?,?\s+(?P<postcode>\d{{5}})(?:-\d{{4}})?\b"
 )
+_ADDRESS = re.compile(rf"{_STREET}(?P<state>{_STATE_ALT})\.?,?\s+(?P<postcode>\d{{5}})(?:-\d{{4}})?\b")
+
+# Elsewhere: the region (crawler/extract/regions.yml) and the postcode's shape say the country.
+_REGIONS = yaml.safe_load((files("crawler.extract") / "regions.yml").read_text(encoding="utf-8"))
+_COUNTRY_BY_NAME = {name.lower(): code for code, names in _REGIONS["countries"].items() for name in names}
+
+
+def _region_alt(country: str) -> str:
+    regions = _REGIONS["regions"][country]
+    return "|".join(sorted(regions) + sorted((re.escape(v) for v in regions.values()), key=len, reverse=True))
+
+
+_POSTCODES = {"CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "AU": r"\d{4}", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"}
+_ABROAD = [(country, re.compile(rf"{_STREET}(?P<state>{_region_alt(country)})\.?,?\s+(?P<postcode>{_POSTCODES[country]})\b"))
+           for country in ("CA", "AU")] + [("GB", re.compile(rf"{_STREET}(?P<postcode>{_POSTCODES['GB']})\b"))]
+# One cheap pass that any of those postcodes would pass ("M5R 2A5", "W1G 9PG", "VIC 3000"): most
+# pages have none, and each address pattern costs as much as the US one.
+_ABROAD_POSTCODE = re.compile(r"[A-Z](?:\d(?:[A-Z] ?\d[A-Z]\d|[A-Z\d]? ?\d[A-Z]{2})|[A-Z]{1,2},? \d{4}\b)")
 
 
 def to_e164(raw: str, region: str = "US") -> str:
@@ -124,22 +142,37 @@ def find_emails(text: str) -> list[str]:
 
 
 def find_address(text: str) -> dict:
-    """The first US street address in the text, as street/city/state/postcode."""
-    m = _ADDRESS.search(text.replace("\n", ", "))
+    """The first US street address in the text, else the first Canadian, Australian or British
+    one, as street/city/state/postcode (`state` as normalize_state writes it)."""
+    text = text.replace("\n", ", ")
+    m, country = _ADDRESS.search(text), "US"
+    for country, pattern in _ABROAD if not m and _ABROAD_POSTCODE.search(text) else ():
+        if m := pattern.search(text):
+            break
     if not m:
         return {}
-    state = m.group("state")
-    state = state.upper() if len(state) == 2 else _STATE_BY_NAME.get(state.lower(), state)
     return {
         "street": m.group("street").strip(" ,"),
         "city": m.group("city").strip(),
-        "state": state,
+        "state": normalize_state(m.groupdict().get("state") or "", country),
         "postcode": m.group("postcode"),
     }
 
 
-def normalize_state(value: str) -> str:
+_ISO_REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+
+def normalize_state(value: str, country: str = "") -> str:
+    """A US state's two-letter code ("Texas" -> "TX"); elsewhere "CA-ON", "AU-VIC", or the country
+    code alone ("GB") where the region is not one regions.yml lists. `country` is a code or a name;
+    none means the US."""
     value = (value or "").strip().rstrip(".")
-    if value.upper() in STATES:
-        return value.upper()
-    return _STATE_BY_NAME.get(value.lower(), value)
+    code = _COUNTRY_BY_NAME.get((country or "us").strip().lower(), (country or "").strip().upper()[:2] or "US")
+    if code == "US" or _ISO_REGION.match(value):
+        if value.upper() in STATES:
+            return value.upper()
+        return _STATE_BY_NAME.get(value.lower(), value)
+    regions = _REGIONS["regions"].get(code, {})
+    by_name = {v.lower(): k for k, v in regions.items()}
+    region = value.upper() if value.upper() in regions else by_name.get(value.lower())
+    return f"{code}-{region}" if region else code

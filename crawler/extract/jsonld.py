@@ -116,6 +116,10 @@ def _postal_address(value) -> dict:
                 "state": str(addr.get("addressRegion") or "").strip(),
                 "postcode": str(addr.get("postalCode") or "").strip(),
             }
+            country = addr.get("addressCountry")
+            country = country.get("name") if isinstance(country, dict) else country  # a Country node
+            if isinstance(country, str) and country.strip() and any(out.values()):
+                out["country"] = country.strip()
             if any(out.values()):
                 return out
     return {}

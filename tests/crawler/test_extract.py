@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from crawler.clinic_facts import merge_facts
 from crawler.extract import extract_page, text_to_page
 from crawler.extract.contacts import find_address, find_phones, region_for, to_e164
 from crawler.extract.html import _parse_with_bs4, _parse_with_lxml
@@ -197,3 +198,27 @@ def test_a_web_pages_jsonld_name_is_its_title_not_the_clinics():
       <script type="application/ld+json">{"@context": "https://schema.org", "@type": "MedicalWebPage",
       "name": "Ketamine FAQ - What to Expect"}</script></head><body><p>Questions.</p></body></html>"""
     assert extract_page(html, "https://harbor.example/faq/").facts["name"] == "Harbor Ketamine"
+
+
+def test_addresses_in_canada_australia_and_the_uk():
+    # `state` says the country where it is not the US: ISO 3166-2 codes, or the country's alone.
+    assert find_address("Visit us at 1200 Bay Street, Suite 300, Toronto, ON M5R 2A5.") == {
+        "street": "1200 Bay Street, Suite 300", "city": "Toronto", "state": "CA-ON", "postcode": "M5R 2A5"}
+    assert find_address("455 Granville St\nVancouver, British Columbia V6C 1T1")["state"] == "CA-BC"
+    assert find_address("Level 4, 88 Collins Street, Melbourne VIC 3000") == {
+        "street": "88 Collins Street", "city": "Melbourne", "state": "AU-VIC", "postcode": "3000"}
+    assert find_address("12 Harley Street, London W1G 9PG") == {
+        "street": "12 Harley Street", "city": "London", "state": "GB", "postcode": "W1G 9PG"}
+    # A US address on the same page comes first; a Washington ZIP is not Western Australia's.
+    assert find_address("12 Harley Street, London W1G 9PG\n500 Pine St, Seattle, WA 98101")["state"] == "WA"
+
+
+def test_a_jsonld_address_abroad_keeps_its_country():
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+      "@type": "MedicalClinic", "name": "Lakeshore Ketamine", "address": {"@type": "PostalAddress",
+      "streetAddress": "90 Queen St W", "addressLocality": "Toronto", "addressRegion": "Ontario",
+      "postalCode": "M5H 2N2", "addressCountry": "Canada"}}</script></head><body></body></html>"""
+    facts = extract_page(html, "https://lakeshore.example/").facts
+    assert merge_facts([(0, facts, "")], "", "lakeshore.example")["state"] == "CA-ON"
+    us = facts | {"address": {**facts["address"], "country": "US", "state": "Texas"}}
+    assert merge_facts([(0, us, "")], "", "lakeshore.example")["state"] == "TX"
