@@ -49,12 +49,17 @@ def _title_name(pages, domain: str = "") -> str:
         if len(parts) > 1:
             # The segment that spells the domain ("Mile High Ketamine" on milehighketamine.com), else
             # the shortest one: the others are slogans and places ("Ketamine Infusions in Denver").
-            label = re.sub(r"[^a-z0-9]", "", max(domain.lower().split(".")[:-1] or [domain.lower()], key=len))  # "clinic" of clinic.co.uk
-            spelled = [p for p in parts if _shared(re.sub(r"[^a-z0-9]", "", p.lower()), label) >= 5]
-            return max(spelled, key=lambda p: _shared(re.sub(r"[^a-z0-9]", "", p.lower()), label)) if spelled else min(parts, key=len)
+            label = _letters(max(domain.split(".")[:-1] or [domain], key=len))  # "clinic" of clinic.co.uk
+            shared = {p: _shared(_letters(p), label) for p in parts}
+            best = max(parts, key=shared.get)
+            return best if shared[best] >= 5 else min(parts, key=len)
         if parts:
             return parts[0]
     return ""
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def _shared(a: str, b: str) -> int:

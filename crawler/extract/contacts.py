@@ -77,8 +77,8 @@ def _region_alt(country: str) -> str:
 _POSTCODES = {"CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "AU": r"\d{4}", "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"}
 _ABROAD = [(country, re.compile(rf"{_STREET}(?P<state>{_region_alt(country)})\.?,?\s+(?P<postcode>{_POSTCODES[country]})\b"))
            for country in ("CA", "AU")] + [("GB", re.compile(rf"{_STREET}(?P<postcode>{_POSTCODES['GB']})\b"))]
-# One cheap pass that any of those postcodes would pass ("M5R 2A5", "W1G 9PG", "VIC 3000"): most
-# pages have none, and each address pattern costs as much as the US one.
+# One cheap pass that any of those postcodes would pass ("M5R 2A5", "W1G 9PG", "VIC 3000": Australian
+# addresses write the state's code): most pages have none, and each pattern costs as much as the US one.
 _ABROAD_POSTCODE = re.compile(r"[A-Z](?:\d(?:[A-Z] ?\d[A-Z]\d|[A-Z\d]? ?\d[A-Z]{2})|[A-Z]{1,2},? \d{4}\b)")
 
 
@@ -168,10 +168,10 @@ def normalize_state(value: str, country: str = "") -> str:
     none means the US."""
     value = (value or "").strip().rstrip(".")
     code = _COUNTRY_BY_NAME.get((country or "us").strip().lower(), (country or "").strip().upper()[:2] or "US")
-    if code == "US" or _ISO_REGION.match(value):
-        if value.upper() in STATES:
-            return value.upper()
-        return _STATE_BY_NAME.get(value.lower(), value)
+    if _ISO_REGION.match(value):
+        return value
+    if code == "US":
+        return value.upper() if value.upper() in STATES else _STATE_BY_NAME.get(value.lower(), value)
     regions = _REGIONS["regions"].get(code, {})
     by_name = {v.lower(): k for k, v in regions.items()}
     region = value.upper() if value.upper() in regions else by_name.get(value.lower())
