@@ -160,6 +160,11 @@ def find_address(text: str) -> dict:
 
 
 _ISO_REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+_REGION_ANYWHERE: dict[str, list[str]] = {}  # "ontario" and "on" -> ["CA-ON"]; "nt" -> two countries
+for _country, _regions in _REGIONS["regions"].items():
+    for _code, _name in _regions.items():
+        for _key in (_code.lower(), _name.lower()):
+            _REGION_ANYWHERE.setdefault(_key, []).append(f"{_country}-{_code}")
 
 
 def normalize_state(value: str, country: str = "") -> str:
@@ -171,7 +176,11 @@ def normalize_state(value: str, country: str = "") -> str:
     if _ISO_REGION.match(value):
         return value
     if code == "US":
-        return value.upper() if value.upper() in STATES else _STATE_BY_NAME.get(value.lower(), value)
+        if value.upper() in STATES or value.lower() in _STATE_BY_NAME:
+            return value.upper() if value.upper() in STATES else _STATE_BY_NAME[value.lower()]
+        # No country said, and no US state: a region only one other country has ("Ontario", "QLD").
+        abroad = _REGION_ANYWHERE.get(value.lower(), [])
+        return abroad[0] if len(abroad) == 1 and not country else value
     regions = _REGIONS["regions"].get(code, {})
     by_name = {v.lower(): k for k, v in regions.items()}
     region = value.upper() if value.upper() in regions else by_name.get(value.lower())

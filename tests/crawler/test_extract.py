@@ -222,3 +222,7 @@ def test_a_jsonld_address_abroad_keeps_its_country():
     assert merge_facts([(0, facts, "")], "", "lakeshore.example")["state"] == "CA-ON"
     us = facts | {"address": {**facts["address"], "country": "US", "state": "Texas"}}
     assert merge_facts([(0, us, "")], "", "lakeshore.example")["state"] == "TX"
+    # No country given: a region only one country has says which; "NT" (two countries) stays as written.
+    for region, state in (("Ontario", "CA-ON"), ("QLD", "AU-QLD"), ("NT", "NT"), ("WA", "WA")):
+        bare = facts | {"address": {k: v for k, v in facts["address"].items() if k != "country"} | {"state": region}}
+        assert merge_facts([(0, bare, "")], "", "lakeshore.example")["state"] == state
