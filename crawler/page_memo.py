@@ -75,20 +75,6 @@ def memo_row(url: str, digest: str, facts: dict, links: list, signals: dict | No
             "links": links_blob, "rules_version": rules if signals_blob else None, "signals": signals_blob}
 
 
-def stored_facts(db, urls: list[str]) -> dict[str, dict]:
-    """Facts (staff from the JSON-LD too) that this extraction code made of each page's stored body,
-    by URL; pages whose memo is missing or older than the code are left out."""
-    found, version = {}, extract_version()
-    if "page_memo" not in db.table_names():
-        return found
-    for i in range(0, len(urls), 500):
-        chunk = urls[i:i + 500]
-        rows = db.execute(f"select url, facts from page_memo where extract_version = ? and url in "
-                          f"({', '.join('?' * len(chunk))})", [version, *chunk]).fetchall()
-        found.update((url, unpack(facts) or {}) for url, facts in rows)
-    return found
-
-
 class PageMemo:
     """Read side: one read-only connection to the crawl's database, one indexed lookup a page."""
 

@@ -8,7 +8,7 @@ is missing or was made by other extraction code.
 """
 
 from crawler.extract.staff import add_staff, find_staff
-from crawler.page_memo import stored_facts
+from crawler.page_memo import extract_version, unpack
 from crawler.storage import Store
 from scoring import aggregate, load_rules, scan_page
 
@@ -22,12 +22,12 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
             "select id, last_crawl_id from clinics where status = 'ok' order by id").fetchall()
         changed = pages = 0
         for clinic_id, crawl_id in clinics:
-            rows = store.pages_of(clinic_id, crawl_id)
+            rows = store.pages_of(clinic_id, crawl_id, extract_version())
             before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
-            signals = [scan_page(text or "", url, rules) for url, text, _ in rows]
-            staff, facts = {}, stored_facts(store.db, [url for url, _, _ in rows])
-            for url, text, _ in rows:
-                people = facts[url].get("staff", []) if url in facts else [vars(m) for m in find_staff(text or "")]
+            signals = [scan_page(text or "", url, rules) for url, text, _, _ in rows]
+            staff = {}
+            for url, text, _, memo in rows:
+                people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 add_staff(staff, people, url)
             result = aggregate(signals, rules)
             store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)

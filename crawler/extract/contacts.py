@@ -146,9 +146,8 @@ def find_address(text: str) -> dict:
     one, as street/city/state/postcode (`state` as normalize_state writes it)."""
     text = text.replace("\n", ", ")
     m, country = _ADDRESS.search(text), "US"
-    for country, pattern in _ABROAD if not m and _ABROAD_POSTCODE.search(text) else ():
-        if m := pattern.search(text):
-            break
+    if not m and _ABROAD_POSTCODE.search(text):
+        m, country = next(((hit, abroad) for abroad, pattern in _ABROAD if (hit := pattern.search(text))), (None, ""))
     if not m:
         return {}
     return {
@@ -160,11 +159,19 @@ def find_address(text: str) -> dict:
 
 
 _ISO_REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
-_REGION_ANYWHERE: dict[str, list[str]] = {}  # "ontario" and "on" -> ["CA-ON"]; "nt" -> two countries
-for _country, _regions in _REGIONS["regions"].items():
-    for _code, _name in _regions.items():
-        for _key in (_code.lower(), _name.lower()):
-            _REGION_ANYWHERE.setdefault(_key, []).append(f"{_country}-{_code}")
+
+
+def _region_index() -> dict[str, list[str]]:
+    """Every region abroad by code and name: "ontario" and "on" -> ["CA-ON"]; "nt" -> two countries."""
+    index: dict[str, list[str]] = {}
+    for country, regions in _REGIONS["regions"].items():
+        for code, name in regions.items():
+            for key in (code.lower(), name.lower()):
+                index.setdefault(key, []).append(f"{country}-{code}")
+    return index
+
+
+_REGION_ANYWHERE = _region_index()
 
 
 def normalize_state(value: str, country: str = "") -> str:
@@ -175,13 +182,10 @@ def normalize_state(value: str, country: str = "") -> str:
     code = _COUNTRY_BY_NAME.get((country or "us").strip().lower(), (country or "").strip().upper()[:2] or "US")
     if _ISO_REGION.match(value):
         return value
+    abroad = _REGION_ANYWHERE.get(value.lower(), [])
     if code == "US":
-        if value.upper() in STATES or value.lower() in _STATE_BY_NAME:
-            return value.upper() if value.upper() in STATES else _STATE_BY_NAME[value.lower()]
+        if us := value.upper() if value.upper() in STATES else _STATE_BY_NAME.get(value.lower()):
+            return us
         # No country said, and no US state: a region only one other country has ("Ontario", "QLD").
-        abroad = _REGION_ANYWHERE.get(value.lower(), [])
         return abroad[0] if len(abroad) == 1 and not country else value
-    regions = _REGIONS["regions"].get(code, {})
-    by_name = {v.lower(): k for k, v in regions.items()}
-    region = value.upper() if value.upper() in regions else by_name.get(value.lower())
-    return f"{code}-{region}" if region else code
+    return next((region for region in abroad if region.startswith(code + "-")), code)
