@@ -34,6 +34,13 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Ketamine is being explored for PTSD in several trials.", [], []),
     ("The risk of addiction at these doses is low.", [], []),
     ("We also offer vitamin infusions in our lounge.", [], []),
+    # Blind test sites of the twelfth session: what a clinic says it does not do, a crisis line,
+    # questions asked at intake.
+    ("We do not offer take-home lozenges, nasal sprays or telehealth prescriptions.", [], []),
+    ("Esketamine (Spravato) is not offered at this clinic.", [], []),
+    ("If you are in crisis, call or text 988, the Suicide & Crisis Lifeline.", [], []),
+    ("Our nurse practitioner reviews your medications and any substance use.", [], []),
+    ("We ask about past substance use during screening.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
@@ -42,6 +49,7 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("A treatment for chronic pain, refractory depression and alcohol addiction.", [],
      ["Depression", "Treatment-resistant depression", "Chronic pain", "Substance use"]),
     ("Follow-up visits are held by telepsychiatry.", ["Telehealth"], []),
+    ("We treat suicidal thoughts that have not eased with medication.", [], ["Suicidal ideation"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
