@@ -7,7 +7,7 @@ from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones
 from .html import parse_html
 from .jsonld import clinic_facts, jsonld_nodes, people
 from .links import resolve_links
-from .staff import ROLE_WORDS, find_staff, staff_key
+from .staff import ROLE_WORDS, credential_weight, find_staff, plain_name, staff_key
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
 
@@ -72,7 +72,7 @@ def _staff(text: str, nodes: list[dict]) -> list[dict]:
     for member in [vars(m) for m in find_staff(text)] + _jsonld_staff(nodes):
         old = found.get(key := staff_key(member["name"]))
         found[key] = member if old is None else {  # one person, two sources: keep what each adds
-            "name": old["name"], "credentials": max(old["credentials"], member["credentials"], key=len),
+            "name": old["name"], "credentials": max(old["credentials"], member["credentials"], key=credential_weight),
             "role": old["role"] or member["role"]}
     return list(found.values())
 
@@ -83,7 +83,8 @@ def _jsonld_staff(nodes: list[dict]) -> list[dict]:
         if parsed := find_staff(person["name"]):  # "name": "Jane Roe, DNP"
             person = {**person, "name": parsed[0].name, "credentials": person["credentials"] or parsed[0].credentials}
         if person["credentials"] or ROLE_WORDS.search(person["role"]):
-            out.append(person)
+            name, credentials = plain_name(person["name"].strip(), person["credentials"])
+            out.append({**person, "name": name, "credentials": credentials})
     return out
 
 

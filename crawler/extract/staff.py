@@ -43,6 +43,7 @@ _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WOR
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
+_CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
 _NOT_NAME = re.compile(rf"\b(?:{_words('not_name_words')})\b", re.I)
 _ROLE_FIRST = re.compile(rf"(?P<role>{_words('roles_before_name')})\s*:\s*(?P<rest>.+)")
@@ -76,9 +77,23 @@ def staff_key(name: str) -> str:
     return _INITIAL.sub("", re.sub(r"^Dr\.?\s+", "", name)).lower()
 
 
+def plain_name(name: str, credentials: str) -> tuple[str, str]:
+    """A name without the "Dr." before it, which goes to the credentials only where the page
+    writes no degree: ("Dr. Leonard Frye", "Ph.D.") -> ("Leonard Frye", "Ph.D."), ("Dr. Ana Ruiz", "")
+    -> ("Ana Ruiz", "Dr."). Researchers match and count people by name."""
+    bare = re.sub(r"^Dr\.?\s+", "", name)
+    return bare, credentials or ("Dr." if bare != name else "")
+
+
+def credential_weight(credentials: str) -> int:
+    """How much a credentials string says: any degree more than the bare title "Dr.", more degrees more."""
+    return 1 if credentials == "Dr." else len(credentials) + 1 if credentials else 0
+
+
 def better(old: dict | None, new: dict) -> bool:
     """Whether `new` says more of one person than `old`: a role where there was none, or more credentials."""
-    return old is None or (not old["role"] and bool(new["role"])) or len(new["credentials"]) > len(old["credentials"])
+    return (old is None or (not old["role"] and bool(new["role"]))
+            or credential_weight(new["credentials"]) > credential_weight(old["credentials"]))
 
 
 def add_staff(found: dict[str, dict], members: list[dict], page_url: str) -> None:
@@ -104,7 +119,7 @@ def find_staff(text: str) -> list[StaffMember]:
             key = staff_key(member.name)
             if better(vars(found[key]) if key in found else None, vars(member)):
                 found[key] = member
-    return list(found.values())
+    return [StaffMember(*plain_name(m.name, m.credentials), m.role) for m in found.values()]
 
 
 def _people(line: str, role_first: str, nxt: str, prev: str = ""):
@@ -124,8 +139,11 @@ def _people(line: str, role_first: str, nxt: str, prev: str = ""):
             role = given or _role_before(before) or _role(role_text) or title or _role_line(nxt)
             yield StaffMember(name, _creds(m.group("creds")), role)
         given = carry
-    if not role_first and (m := _DR.match(line)) and _role_line(nxt):
-        yield StaffMember(_tidy(m.group("name")), "", _role_line(nxt))
+    if not role_first and (m := _DR.match(line)) and (role := _role_line(nxt)):
+        creds = ""
+        if c := _CREDS_LAST.search(role):  # "Founder & Clinical Director | DC"
+            role, creds = role[:c.start()], _creds(c.group("creds"))
+        yield StaffMember(_tidy(m.group("name")), creds, role)
     elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
         yield StaffMember(_tidy(m.group("name")), "", role)
 

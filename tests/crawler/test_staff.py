@@ -14,7 +14,7 @@ def test_team_page_shapes():
     assert find_staff(TEAM) == [
         StaffMember("Amara Lindqvist", "DNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
         StaffMember("Sam Lee", "MD, FASA", "Medical Director"),
-        StaffMember("Dr. Ana Ruiz", "", "Board-Certified Anesthesiologist"),
+        StaffMember("Ana Ruiz", "Dr.", "Board-Certified Anesthesiologist"),
         StaffMember("Leah Whitcomb", "DNP, PMHNP-BC", "board-certified psychiatric nurse practitioner"),
     ]
 
@@ -27,6 +27,20 @@ def test_medical_director_in_a_footer():
 def test_non_medical_doctors_keep_their_credentials():
     [member] = find_staff("Dr. Brett Kowalski, DC\nChiropractor and owner")
     assert member.credentials == "DC" and member.role == "Chiropractor and owner"
+
+
+def test_dr_is_a_title_not_part_of_the_name():
+    # Blind test sites of the twelfth session: an old hand-written page and a Wix team card.
+    text = ("Dr. Leonard Frye, Ph.D.\nPain Psychologist\n"
+            "Connie Marsh, R.N. - Infusion Nurse. Connie has been with us since 1999.\n"
+            "Dr. Brandon Kessler\nFounder & Clinical Director | DC\n"
+            "Dr. Ana Ruiz\nAnesthesiologist")
+    assert find_staff(text) == [
+        StaffMember("Leonard Frye", "Ph.D.", "Pain Psychologist"),
+        StaffMember("Connie Marsh", "R.N.", "Infusion Nurse"),
+        StaffMember("Brandon Kessler", "DC", "Founder & Clinical Director"),
+        StaffMember("Ana Ruiz", "Dr.", "Anesthesiologist"),
+    ]
 
 
 def test_a_city_in_maryland_is_not_a_person():
@@ -43,8 +57,8 @@ def test_next_person_is_not_a_role_and_bios_give_roles():
         StaffMember("Sarah Okafor", "PMHNP-BC", ""),
         StaffMember("Maria Garcia-Lopez", "MSN, APRN, FNP-C", "Nurse Practitioner"),
         StaffMember("Kevin Marsh", "D.O.", "Chief Medical Officer"),
-        StaffMember("Dr. Tom Hart", "", "board-certified psychiatrist"),
-        StaffMember("Dr. Robert (Bob) Miller", "MD", ""),
+        StaffMember("Tom Hart", "Dr.", "board-certified psychiatrist"),
+        StaffMember("Robert (Bob) Miller", "MD", ""),
     ]
 
 
@@ -66,7 +80,7 @@ def test_fields_and_places_before_a_credential_are_not_people():
 
 def test_british_and_commonwealth_medical_degrees():
     assert find_staff("Dr Sarah Jones, MBChB, MRCPsych\nConsultant Psychiatrist") == [
-        StaffMember("Dr. Sarah Jones", "MBChB, MRCPsych", "Consultant Psychiatrist")]
+        StaffMember("Sarah Jones", "MBChB, MRCPsych", "Consultant Psychiatrist")]
 
 
 def test_a_second_person_after_and_is_not_the_first_ones_role():
@@ -83,7 +97,7 @@ def test_a_byline_names_its_author_without_by():
     # An article's byline, as clinic blogs write it.
     assert find_staff("By Ilse Marn, PMHNP\nWhat a first Spravato visit looks like") == [
         StaffMember("Ilse Marn", "PMHNP", "")]
-    assert find_staff("Written by Dr. Omar Reyes, MD") == [StaffMember("Dr. Omar Reyes", "MD", "")]
+    assert find_staff("Written by Dr. Omar Reyes, MD") == [StaffMember("Omar Reyes", "MD", "")]
 
 
 def test_words_before_a_name_are_not_part_of_it():
@@ -99,7 +113,7 @@ def test_words_before_a_name_are_not_part_of_it():
 def test_names_with_accents_particles_and_capitals():
     text = "Dr. Ximena Ávila Ruiz, MD\nMaría de la Vega, PMHNP-BC\nPIETER VAN DAM, DO\nÓscar Núñez, CRNA"
     assert [m.name for m in find_staff(text)] == [
-        "Dr. Ximena Ávila Ruiz", "María de la Vega", "Pieter Van Dam", "Óscar Núñez"]
+        "Ximena Ávila Ruiz", "María de la Vega", "Pieter Van Dam", "Óscar Núñez"]
 
 
 def test_a_practices_legal_name_is_not_a_person():
