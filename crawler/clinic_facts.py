@@ -11,6 +11,7 @@ from crawler.extract.contacts import normalize_state
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
+_WELCOME = re.compile(r"^welcome to (?:the )?", re.I)
 
 
 def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str) -> dict:
@@ -44,18 +45,29 @@ def _vote(values: list) -> str | None:
 
 
 def _title_name(pages, domain: str = "") -> str:
-    for depth, _, title in pages:
-        parts = [p.strip() for p in _TITLE_SPLIT.split(title or "") if p.strip() and not _GENERIC_TITLE.match(p.strip())]
+    titles = [_segments(title) for _, _, title in pages]
+    # The segment most page titles end or start with is the site's name ("Our Team | Lakeshore
+    # Regional Medical Center" on every page), wherever the home page's title says something else.
+    repeated = Counter(p for parts in titles if len(parts) > 1 for p in set(parts))
+    site = next((p for p, n in repeated.most_common(1) if n >= 2 and n * 2 >= sum(len(t) > 1 for t in titles)), "")
+    for parts in titles:
         if len(parts) > 1:
             # The segment that spells the domain ("Mile High Ketamine" on milehighketamine.com), else
-            # the shortest one: the others are slogans and places ("Ketamine Infusions in Denver").
+            # the site's repeated one, else the shortest: the others are slogans and places
+            # ("Ketamine Infusions in Denver").
             label = _letters(max(domain.split(".")[:-1] or [domain], key=len))  # "clinic" of clinic.co.uk
             shared = {p: _shared(_letters(p), label) for p in parts}
             best = max(parts, key=shared.get)
-            return best if shared[best] >= 5 else min(parts, key=len)
+            return best if shared[best] >= 5 else site or min(parts, key=len)
         if parts:
             return parts[0]
     return ""
+
+
+def _segments(title: str) -> list[str]:
+    """A title's parts, without generic ones ("Home") and a greeting's words ("Welcome to X": "X")."""
+    parts = [_WELCOME.sub("", p.strip()) for p in _TITLE_SPLIT.split(title or "")]
+    return [p for p in parts if p and not _GENERIC_TITLE.match(p)]
 
 
 def _letters(text: str) -> str:

@@ -27,3 +27,11 @@ def test_the_title_segment_that_spells_the_domain_names_the_clinic():
     assert merge_facts([page(0, "Ketamine Infusions in Denver, CO | Summit Mind")], "", "summitmindclinic.co.uk")["name"] == "Summit Mind"
     # No segment spells it: the shortest one, as before.
     assert merge_facts([page(0, "Ketamine Infusions in Denver, CO | Summit Mind")], "", "kx1.example")["name"] == "Summit Mind"
+
+
+def test_the_segment_every_title_repeats_names_the_site():
+    # A blind test site of the twelfth session: a hospital whose home title greets the reader.
+    pages = [page(0, "Welcome to Lakeshore Regional | Lakeshore Regional Medical Center"),
+             page(1, "Our Team | Lakeshore Regional Medical Center"), page(1, "FAQ | Lakeshore Regional Medical Center")]
+    assert merge_facts(pages, "", "127.0.0.61")["name"] == "Lakeshore Regional Medical Center"
+    assert merge_facts(pages[:1], "", "127.0.0.61")["name"] == "Lakeshore Regional"  # a greeting is no name
