@@ -58,7 +58,7 @@ _NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte
 # with a digit: the lookahead tries the rest only there.
 _STREET = (
     # The number may be an Illinois grid number ("1S443 Summit Ave"); Broadway needs no street word.
-    rf"(?=\d)(?P<street>\b(?:\d{{1,6}}|\d{{1,2}}[NSEW]\d{{2,4}})(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD}|\s+Broadway\b)"
+    rf"(?=\d)(?P<street>\b(?:\d{{1,6}}|\d{{1,2}}[NSEW]\d{{2,4}})(?:(?:\s+[NSEW]\.?)?(?:\s+[A-Z0-9][\w.'\-]*){{1,5}}\s+(?:{_STREET_WORDS})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?|\s+{_NUMBERED_ROAD}|(?:\s+(?:[NS][EW]?|[EW])\.?)?\s+Broadway\b)"
     rf"(?:,?\s+(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|Level|#)\s*[\w\-]+)?)"
     rf"[,\s\u00b7\u2022|\-]+(?P<city>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){{0,3}}),?\s+"
 )

@@ -77,6 +77,8 @@ def test_addresses_in_capitals_on_grid_numbers_and_broadway():
     assert find_address("at 2S610 Meyers Rd. Suite 4, Oakbrook Terrace, IL 60181.")["street"] == "2S610 Meyers Rd. Suite 4"
     assert find_address("1776 Broadway\nNew York, NY 10019") == {
         "street": "1776 Broadway", "city": "New York", "state": "NY", "postcode": "10019"}
+    assert find_address("2230 NE Broadway, Suite 210\nPortland, OR 97232") == {  # a blind test site
+        "street": "2230 NE Broadway, Suite 210", "city": "Portland", "state": "OR", "postcode": "97232"}
 
 
 def test_text_page_has_facts_too():
