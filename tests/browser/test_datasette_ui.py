@@ -85,6 +85,19 @@ def test_clinic_page_shows_flags_with_evidence_and_links(page, site, demo_crawl)
     assert live.status_code == 200
 
 
+def test_clinic_page_lists_staff_with_credentials_and_the_title_dr(page, site):
+    base, db = site
+    [(clinic_id,)] = query(db, "select clinic_id from staff where credentials = 'Dr.' order by id limit 1")
+    staff = query(db, "select name, credentials, role from staff where clinic_id = ? order by id", [clinic_id])
+    page.goto(f"{base}/clinics/{clinic_id}")
+    page.wait_for_selector("ul.staff-list")
+    shown = [t.strip() for t in page.locator("ul.staff-list li").all_inner_texts()]
+    # "Dr." goes before the name; a degree after it, as a team page writes them.
+    assert shown == [(f"Dr. {n}" if c == "Dr." else f"{n}, {c}" if c else n) + (f" — {r}" if r else "")
+                     for n, c, r in staff]
+    assert any(t.startswith("Dr. ") for t in shown)
+
+
 def test_csv_download(page, site):
     base, db = site
     page.goto(f"{base}/clinics")
