@@ -41,6 +41,8 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("If you are in crisis, call or text 988, the Suicide & Crisis Lifeline.", [], []),
     ("Our nurse practitioner reviews your medications and any substance use.", [], []),
     ("We ask about past substance use during screening.", [], []),
+    ("In 2019 a nasal spray cousin of ketamine, Spravato, reached pharmacies.", [], []),
+    ("Spravato sessions run twice a week for the first month.", ["Spravato (esketamine)"], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
