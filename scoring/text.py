@@ -37,6 +37,8 @@ _QUESTION_DO = re.compile(
 # A heading that asks without a question mark ("How eligibility is determined", a contents list):
 # it announces a topic, it does not say what the clinic does, so it is read as a question.
 _WH_HEADING = re.compile(r"^(?:How|What|Why|When|Who|Which|Where)\b[^.!?:;]*$")
+# An accordion's open/close sign after an FAQ question: "Do I need a referral?+", "…? ▾".
+_TOGGLE = re.compile(r"\?\s*[+\u2212\u2013\u2014\u25be\u25bc\u25b8\u203a\u00bb\u2304\u02c5\u271a\uff0b-]+$")
 _QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
 _PRONOUNS = {"there", "it", "this", "that"}
 _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",
@@ -89,7 +91,7 @@ def split_sentences(block: str) -> list[str]:
 
 def sentences(text: str) -> list[Sentence]:
     """The sentences of a page, plus one merged statement per FAQ question answered yes/no."""
-    plain = [s for block in normalize(text).split("\n") if block for s in split_sentences(block)]
+    plain = [_TOGGLE.sub("?", s) for block in normalize(text).split("\n") if block for s in split_sentences(block)]
     out = []
     for i, s in enumerate(plain):
         words = len(s.split())

@@ -17,6 +17,13 @@ def test_faq_question_answered_no_becomes_a_statement():
     assert merged[0].snippet == "Do I need a referral? No."
 
 
+def test_an_accordion_sign_after_a_question_keeps_it_a_question():
+    # A blind test site's FAQ buttons read "Do I need a referral?+" (the sign that opens the answer).
+    found = sentences("Do I need a referral or an evaluation?+\nNo.\nIs ketamine safe? \u25be\nYes.")
+    assert [s.text for s in found if s.question] == ["Do I need a referral or an evaluation?", "Is ketamine safe?"]
+    assert "You do not need a referral or an evaluation." in [s.text for s in found]
+
+
 def test_be_question_answered_yes():
     texts = [s.text for s in sentences("Is ketamine FDA approved for depression?\nYes.")]
     assert "ketamine is FDA approved for depression." in texts
