@@ -64,6 +64,7 @@ class Rules:
     others: re.Pattern
     own: re.Pattern
     critic: re.Pattern
+    legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices, which set nothing
     evidence_per_flag: int = 5
     source: str = ""
     model: SentenceModel | None = None  # the second reader (scoring/model.py); None: rules alone
@@ -214,6 +215,7 @@ def _compile(data: dict, source: str) -> Rules:
         others=rx(lexicon.get("others", r"(?!x)x"), "lexicon.others"),
         own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
         critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
+        legal_pages=rx(data.get("legal_pages") or r"(?!x)x", "legal_pages"),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
         model=model, model_source=str(model_path or ""),
     )

@@ -8,6 +8,7 @@ model (scoring/model.py) reads the page's statements for it.
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .model import features
 from .offerings import load_offerings, sentence_offerings
@@ -79,7 +80,12 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
             if sent.snippet not in found and len(found) < rules.evidence_per_flag:
                 found.append(sent.snippet)
     by_model = []
-    if rules.model:
+    if url and rules.legal_pages.search(urlsplit(url).path):
+        # A privacy notice's "we share records with your other providers" is about data, not care;
+        # a terms page's "we perform no medical evaluation" is still the clinic's claim.
+        evidence = {f: v for f, v in evidence.items() if rules.flags[f].kind == "red"}
+        labels = set()
+    elif rules.model:
         for flag, snippet in _second_reading(sents, evidence, rules).items():
             evidence[flag] = [snippet]
             by_model.append(flag)
@@ -180,7 +186,8 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
         return True
     if flag.scope != "any":
         clause = _clause(text, span)
-        if rules.own.search(clause):
+        # "we" inside a phrase about other clinics ("the clinic we visited") does not make it ours.
+        if rules.own.search(rules.others.sub(" ", clause)):
             return False
         # Other clinics named anywhere in the sentence ("we looked at how other clinics did it:
         # weeks of waiting, a psychiatric evaluation…") make a clause that does not speak of us

@@ -36,5 +36,15 @@ def test_words_in_curly_quotes_entities_and_dashes_still_match():
     assert scan_page(text).evidence.get("screening")
 
 
+def test_a_legal_notice_sets_no_good_practice_but_keeps_its_claims():
+    # A privacy policy speaks of records, not care; a terms page disclaiming any evaluation is a claim.
+    privacy = "With your consent we share records with your psychiatrist to coordinate your care and treat your depression."
+    assert scan_page(privacy, "https://clinic.example/faq/").evidence.get("provider_coordination")
+    page = scan_page(privacy, "https://clinic.example/privacy-policy/")
+    assert page.evidence == {} and page.conditions == [] and page.words > 0
+    terms = "We perform no medical or psychiatric evaluation before treatment."
+    assert scan_page(terms, "https://clinic.example/terms-of-service/").evidence.get("no_screening_claim")
+
+
 def test_a_menu_item_alone_sets_nothing():
     assert scan_page("Screening\nOur Doctors\nFAQ\nPricing").evidence == {}

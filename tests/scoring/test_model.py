@@ -114,6 +114,8 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "screening" not in scan_page(covid, "", rules).evidence
     wellness = "He is certified in functional nutrition and founded the studio to bring wellness under one roof."
     assert "certified_staff" not in scan_page(wellness, "", rules).evidence
+    together = "Your questionnaire and the video visit are how we decide together whether the retreat is right for you."
+    assert "individualized_plan" not in scan_page(together, "", rules).evidence
 
 
 def test_a_no_screening_claim_gives_way_only_to_an_evaluation_the_rules_found():
