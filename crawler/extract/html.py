@@ -54,6 +54,7 @@ def parse_html(html: str | bytes) -> ParsedHtml:
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _BLOCKS = frozenset(BLOCK_TAGS)
 _DROPS = frozenset(DROP_TAGS)
 
@@ -73,6 +74,8 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     for a in doc.iter("a"):
         if href := (a.get("href") or "").strip():
             _sort_href(href, lambda: " ".join("".join(a.itertext()).split()), tels, mails, links)
+    for alt in doc.xpath("//img/@alt[contains(., '@')]"):  # an address shown as a picture, spam-proof
+        mails.extend(_EMAIL.findall(alt))
     base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
@@ -136,6 +139,8 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     for a in soup.find_all("a", href=True):
         if href := a["href"].strip():
             _sort_href(href, lambda: _clean(a.get_text()), tels, mails, links)
+    for img in soup.find_all("img", alt=lambda v: v and "@" in v):
+        mails.extend(_EMAIL.findall(img["alt"]))
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()

@@ -193,6 +193,9 @@ def test_emails_hidden_from_harvesters_are_read():
                                     "records@quayketamine.example"]
     assert "[email" not in page.text and "frontdesk@quayketamine.example" in page.text
     assert not [u for u, _ in page.links if "email-protection" in u]
+    # An address shown only as a picture, with the address in its alt text (a blind test site).
+    pic = '<html><body><p>Email:</p><img src="/img/email.png" alt="office@whitcombe.example"></body></html>'
+    assert extract_page(pic, "https://whitcombe.example/contact/").facts["emails"] == ["office@whitcombe.example"]
 
 
 def test_a_web_pages_jsonld_name_is_its_title_not_the_clinics():

@@ -43,6 +43,12 @@ def test_dr_is_a_title_not_part_of_the_name():
     ]
 
 
+def test_british_qualifications():
+    text = "Grace Adeyemi, RMN\nLead Nurse\nDr Rohan Mehta, MBChB, MRCPsych, MSc\nConsultant Psychiatrist"
+    assert find_staff(text) == [StaffMember("Grace Adeyemi", "RMN", "Lead Nurse"),
+                                StaffMember("Rohan Mehta", "MBChB, MRCPsych, MSc", "Consultant Psychiatrist")]
+
+
 def test_a_city_in_maryland_is_not_a_person():
     assert find_staff("Silver Spring Office, MD 20910") == []
 

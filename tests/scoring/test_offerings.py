@@ -42,6 +42,9 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Our nurse practitioner reviews your medications and any substance use.", [], []),
     ("We ask about past substance use during screening.", [], []),
     ("In 2019 a nasal spray cousin of ketamine, Spravato, reached pharmacies.", [], []),
+    ("Many US clinics give racemic ketamine by IV drip.", [], []),
+    ("Research groups have used IV infusions, injections and oral tablets.", [], []),
+    ("Your packet includes the PHQ-9 for depression and the GAD-7 for anxiety.", [], []),
     ("Spravato sessions run twice a week for the first month.", ["Spravato (esketamine)"], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
