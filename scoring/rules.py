@@ -64,7 +64,7 @@ class Rules:
     others: re.Pattern
     own: re.Pattern
     critic: re.Pattern
-    legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices, which set nothing
+    legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices: no positive flag there
     evidence_per_flag: int = 5
     source: str = ""
     model: SentenceModel | None = None  # the second reader (scoring/model.py); None: rules alone

@@ -91,7 +91,8 @@ def split_sentences(block: str) -> list[str]:
 
 def sentences(text: str) -> list[Sentence]:
     """The sentences of a page, plus one merged statement per FAQ question answered yes/no."""
-    plain = [_TOGGLE.sub("?", s) for block in normalize(text).split("\n") if block for s in split_sentences(block)]
+    plain = [_TOGGLE.sub("?", s) if "?" in s else s
+             for block in normalize(text).split("\n") if block for s in split_sentences(block)]
     out = []
     for i, s in enumerate(plain):
         words = len(s.split())
