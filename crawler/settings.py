@@ -60,6 +60,9 @@ CLINICVET_SITEMAPS = True
 CLINICVET_PAGE_MEMO = True
 # Sites crawled at once; the next seed starts when one is done (memory flat in the number of seeds).
 CLINICVET_OPEN_SITES = 200
+# Requests of one site out at once; the rest of its links wait, best first, so pages found later
+# can still outrank a long menu's tail within the page budget.
+CLINICVET_SITE_IN_FLIGHT = 4
 # Crawl traps (endless calendars, query-string variants): URLs per site allowed for one path's
 # query variants, one path pattern (digits as N, same parameter names), and calendar-like pages.
 CLINICVET_TRAP_MAX_QUERY = 3

@@ -14,6 +14,7 @@ replays what its stopped run fetched as items (page text from the database, page
 state), so the pipelines score and store every clinic whole; those pages are not fetched again.
 """
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -49,7 +50,13 @@ PRIORITY_FILE = data_file("crawler", "link_priority.yml")
 class Site:
     seed: Seed
     hosts: set[str]
-    seen: set[str] = field(default_factory=set)  # URLs scheduled (the budget counts these)
+    seen: set[str] = field(default_factory=set)  # URLs queued or scheduled, never twice
+    scheduled: int = 0  # page requests made: the budget counts these
+    # Links found and not yet requested, best first: (-priority, order, url, depth). Only a few
+    # requests per site are out at a time, so a team page found on the fifth page still comes
+    # before the thirtieth link of the home page's menu.
+    frontier: list = field(default_factory=list)
+    order: int = 0
     pending: int = 0  # requests whose callback has not finished yet
     items: int = 0  # pages and fetch errors yielded, told to the store when the site is done
     fetched: int = 0
@@ -186,6 +193,9 @@ class ClinicSpider(scrapy.Spider):
         spider.workers = Workers.for_crawler(crawler)
         spider.sitemaps = s.getbool("CLINICVET_SITEMAPS", True)
         spider.max_open_sites = max(1, s.getint("CLINICVET_OPEN_SITES", 200))
+        # Requests of one site out at once (Scrapy downloads two per site): enough to keep its
+        # download slot busy, few enough that each new page's links compete for the rest.
+        spider.in_flight = max(1, s.getint("CLINICVET_SITE_IN_FLIGHT", 4))
         spider.open_sites = 0
         spider.resumable = bool(s.get("JOBDIR"))
         spider.rules_path = s.get("CLINICVET_RULES")
@@ -258,7 +268,7 @@ class ClinicSpider(scrapy.Spider):
         elif sitemap.type == "urlset":
             wanted = [(u, a) for u, a in locs if self._rank(site, u) > self.ranker.default]
             self.crawler.stats.inc_value("clinicvet/sitemap_urls", len(wanted))
-            yield from self._follow(wanted, site, key, depth=1)
+            self._enqueue(wanted, site, depth=1)
 
     def sitemap_failed(self, failure):
         key = failure.request.meta["site"]  # no sitemap: the links suffice
@@ -351,9 +361,10 @@ class ClinicSpider(scrapy.Spider):
             site.done.append({"url": item.url, "depth": item.depth, "facts": item.facts})
 
     def _request(self, site: Site, key: str, url: str, depth: int, priority: int):
-        if url in site.seen or len(site.seen) >= self.max_pages:
+        if url in site.seen or site.scheduled >= self.max_pages:
             return None
         site.seen.add(url)
+        site.scheduled += 1
         site.pending += 1
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
                               dont_filter=True, meta={"site": key, "page_depth": depth})
@@ -395,8 +406,7 @@ class ClinicSpider(scrapy.Spider):
                     read_html, self._text(response), response.url, self.rules_path)
                 item.title, item.text, item.facts, item.links = page.title, page.text, page.facts, page.links
             if depth < self.max_depth:
-                for request in self._follow(item.links, site, key, depth + 1):
-                    yield request
+                self._enqueue(item.links, site, depth + 1)
         elif response.status < 400:
             self.crawler.stats.inc_value("clinicvet/binary_responses")
         self._yielded(site, item)
@@ -405,14 +415,32 @@ class ClinicSpider(scrapy.Spider):
             yield done
 
     def _settle(self, site: Site, key: str):
-        """One request of the site finished (after its follow-ups were scheduled): when it was the
-        last, tell the store the site is done and drop what the budget no longer needs."""
+        """One request of the site finished (after its links joined the frontier): request the best
+        links next; when none is left to request or the budget is spent and nothing is out, tell
+        the store the site is done and drop what the budget no longer needs."""
         site.pending -= 1
+        yield from self._drain(site, key)
         if site.pending == 0:
             self.open_sites -= 1
+            if site.frontier:
+                self.crawler.stats.inc_value("clinicvet/budget_reached_links", len(site.frontier))
             site.seen.clear()
             site.patterns.clear()
+            site.frontier.clear()
             yield SiteDoneItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name, items=site.items)
+
+    def _drain(self, site: Site, key: str):
+        """Requests for the frontier's best links, keeping at most IN_FLIGHT of the site's out."""
+        while site.frontier and site.pending < self.in_flight and site.scheduled < self.max_pages:
+            neg_priority, _, url, depth = heapq.heappop(site.frontier)
+            if self._trapped(site, url):  # its pattern had its share while the link waited
+                continue
+            keys, calendar = trap_keys(url)
+            site.patterns.update(keys + (["calendar:"] if calendar else []))
+            site.seen.discard(url)  # queued, not yet requested: _request takes it now
+            request = self._request(site, key, url, depth, -neg_priority)
+            if request:
+                yield request
 
     def _text(self, response: TextResponse) -> str:
         """The page's text; a page declared UTF-8 whose bytes are not (a common misconfiguration:
@@ -455,10 +483,11 @@ class ClinicSpider(scrapy.Spider):
         inside = site.section and (urlsplit(url).path + "/").startswith(site.section)
         return self.ranker.priority(url, anchor) + (self.ranker.seed_section if inside else 0)
 
-    def _follow(self, page_links: list[tuple[str, str]], site: Site, key: str, depth: int):
-        """Requests for a page's links (absolute and canonical: crawler.extract.links), best first."""
-        if len(site.seen) >= self.max_pages:
-            return  # the budget is spent: no link of this page can be scheduled
+    def _enqueue(self, page_links: list[tuple[str, str]], site: Site, depth: int) -> None:
+        """A page's links (absolute and canonical: crawler.extract.links) join the site's frontier;
+        _settle requests the best of it when the page's callback ends."""
+        if site.scheduled >= self.max_pages:
+            return  # the budget is spent: no link of this page can be requested
         links = {}
         for url, anchor in page_links:
             if url in site.seen or site_key(url) not in site.hosts:  # the menu's links: seen, mostly
@@ -471,15 +500,9 @@ class ClinicSpider(scrapy.Spider):
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
             if self._trapped(site, url):
                 continue
-            request = self._request(site, key, url, depth, prio - depth * 10)
-            if request:
-                keys, calendar = trap_keys(url)
-                site.patterns.update(keys + (["calendar:"] if calendar else []))
-            if request is None and len(site.seen) >= self.max_pages:
-                self.crawler.stats.inc_value("clinicvet/budget_reached_links")
-                break
-            if request:
-                yield request
+            site.seen.add(url)
+            site.order += 1
+            heapq.heappush(site.frontier, (-(prio - depth * 10), site.order, url, depth))
 
     def failed(self, failure):
         request = failure.request

@@ -42,11 +42,12 @@ SITES = {
     "loophome": 16, "crosshost": 17, "newdomain": 18, "newhome": 19, "huge": 20, "files": 21,
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
-    "sitemapindex": 31, "robotssitemap": 32, "section": 33,
+    "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/"}  # a hospital's ketamine service
 SECTION_PAGES = ["our-team/", "faq/", "what-to-expect/"]  # below SEED_PATHS["section"]
+DEEP_PAGES = ["our-team/", "faq/"]  # below /services/ on the "deep" site
 CRAWL_DELAYS = {"crawldelay": 1, "crawldelaylong": 3600}  # robots.txt Crawl-delay, seconds
 
 HANG_SECONDS = 8  # how long a "hanging" response keeps the client waiting (over any test timeout)
@@ -377,6 +378,19 @@ class FaultWeb:
             return h.send(200, page("Ketamine service", STAFF, SCREENING, links=menu))
         if path == "/" or path.startswith("/departments/"):
             return h.send(200, page("Regional hospital", "Visiting hours are 8am to 8pm.", links=menu))
+        return h.send(404, page("Not found"))
+
+    def site_deep(self, h, path, q, n):
+        # A large site whose home page links 45 departments and one "Services" page; the service's
+        # team and FAQ pages are linked from that page only, a level deeper than the departments.
+        menu = [(f"/departments/{d}/", d.title()) for d in _DEPARTMENTS] + [("/services/", "Services")]
+        if path == "/services/":
+            return h.send(200, page("Ketamine service", FILLER, links=menu + [
+                ("/services/" + p, p.strip("/").replace("-", " ").title()) for p in DEEP_PAGES]))
+        if path in ["/services/" + p for p in DEEP_PAGES]:
+            return h.send(200, page("Ketamine service", STAFF, SCREENING, links=menu))
+        if path == "/" or path.startswith("/departments/"):
+            return h.send(200, page("Regional clinic group", "Visiting hours are 8am to 8pm.", links=menu))
         return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):

@@ -14,7 +14,7 @@ import pytest
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
 from spiders.clinic import trap_keys
-from tests.faultweb import (INTAKE_PDF_LINES, NOT_SEEDS, SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL,
+from tests.faultweb import (DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL,
                             FaultWeb, make_pdf)
 from tests.helpers import run_cli
 
@@ -334,6 +334,15 @@ def test_pdf_text_roundtrip():
     assert title == "Intake (v2)" and text.splitlines() == INTAKE_PDF_LINES
     with pytest.raises(PdfError):
         pdf_text(b"%PDF-1.4 garbage")
+
+
+def test_the_budget_goes_to_the_best_pages_found_so_far_not_the_first_page_links(crawl, web):
+    # The home page's 46 links would fill the 40-page budget by themselves; the service's team and
+    # FAQ pages, found a level deeper, still rank before the departments not yet fetched.
+    crawled = pages(crawl[1], web, "deep")
+    assert {"services/" + p for p in DEEP_PAGES} <= set(crawled)
+    assert len(crawled) == 40
+    assert clinic(crawl[1], web, "deep")["screening"] == 1
 
 
 def test_a_seed_below_the_home_page_crawls_its_own_section_first(crawl, web):
