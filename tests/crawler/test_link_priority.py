@@ -19,6 +19,15 @@ def test_anchor_text_counts_as_much_as_the_path():
     assert RANK.priority("https://c.example/p/4831", "What to Expect") > RANK.priority("https://c.example/p/4832", "Gallery")
 
 
+def test_a_hospitals_psychiatry_service_comes_before_its_other_departments():
+    # A blind test site's home page listed 52 departments; the ketamine service sat under psychiatry.
+    psychiatry = [("https://h.example/departments/psychiatry/interventional/", "New: Interventional Psychiatry"),
+                  ("https://h.example/behavioral-health/", "Behavioral Health"), ("https://h.example/mental-health/", "")]
+    others = [("https://h.example/departments/cardiology/", "Cardiology"),
+              ("https://h.example/departments/interventional-radiology/", "Interventional Radiology")]
+    assert min(RANK.priority(u, a) for u, a in psychiatry) > max(RANK.priority(u, a) for u, a in others)
+
+
 def test_files_logins_and_carts_are_skipped():
     assert RANK.skipped("https://c.example/wp-content/uploads/hero.jpg")
     assert RANK.skipped("https://c.example/cart/")
