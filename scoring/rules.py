@@ -64,6 +64,9 @@ class Rules:
     others: re.Pattern
     own: re.Pattern
     critic: re.Pattern
+    # A quoted claim between a "Myth:" label and its rebuttal ("Fact: …", "It isn't"): a myths page.
+    myth_label: re.Pattern = re.compile(r"(?!x)x")
+    rebuttal: re.Pattern = re.compile(r"(?!x)x")
     legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices: no positive flag there
     evidence_per_flag: int = 5
     source: str = ""
@@ -215,6 +218,8 @@ def _compile(data: dict, source: str) -> Rules:
         others=rx(lexicon.get("others", r"(?!x)x"), "lexicon.others"),
         own=rx(lexicon.get("own", r"\b(?:we|our|us)\b"), "lexicon.own"),
         critic=rx(lexicon.get("critic", r"(?!x)x"), "lexicon.critic"),
+        myth_label=rx(lexicon.get("myth_label", r"(?!x)x"), "lexicon.myth_label"),
+        rebuttal=rx(lexicon.get("rebuttal", r"(?!x)x"), "lexicon.rebuttal"),
         legal_pages=rx(data.get("legal_pages") or r"(?!x)x", "legal_pages"),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
         model=model, model_source=str(model_path or ""),

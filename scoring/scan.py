@@ -161,10 +161,15 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
 _ANAPHOR = re.compile(r"^\W*(?:it|this (?:medication|medicine|drug|treatment|spray|therapy)|the (?:medication|medicine|drug|spray|nasal spray))\b", re.I)
 
 
+# A sentence in quotation marks: a testimonial, or a claim a myths page quotes to rebut it.
+_QUOTED = re.compile(r"^\W{0,3}[\"\u201c\u2018']")
+
+
 def _reads_neighbours(sent: Sentence) -> bool:
     """Whether a window pattern reads this sentence's neighbours: a terse claim ("FDA-approved."),
-    or one that opens with a pronoun for something named before it."""
-    return sent.words <= 8 or bool(_ANAPHOR.match(sent.text))
+    one that opens with a pronoun for something named before it, or a quotation (a myth or a
+    testimonial, which its neighbours tell apart)."""
+    return sent.words <= 8 or bool(_ANAPHOR.match(sent.text) or _QUOTED.match(sent.text))
 
 
 def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
@@ -174,7 +179,16 @@ def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
 def _sets(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
           sents: list[Sentence], i: int) -> bool:
     span = _match(flag, which, sent, rules, sents, i)
-    return span is not None and not _vetoed(flag, sent.text, span, rules)
+    return span is not None and not _vetoed(flag, sent.text, span, rules) and not (flag.critic and _myth(sents, i, rules))
+
+
+def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
+    """A quoted claim under a "Myth:" label or followed by its rebuttal ("It isn't; …", "Fact: …")."""
+    if not _QUOTED.match(sents[i].text):
+        return False
+    before = sents[i - 1].text if i else ""
+    after = sents[i + 1].text if i + 1 < len(sents) else ""
+    return bool(rules.myth_label.search(before) or rules.rebuttal.search(after))
 
 
 def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
