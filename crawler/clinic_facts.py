@@ -12,6 +12,7 @@ from crawler.extract.contacts import normalize_state
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
 _WELCOME = re.compile(r"^welcome to (?:the )?", re.I)
+_PLACE = re.compile(r"^[A-Z][\w .'-]*,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")  # "Fort Collins, CO"
 
 
 def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str) -> dict:
@@ -48,7 +49,8 @@ def _title_name(pages, domain: str = "") -> str:
     titles = [_segments(title) for _, _, title in pages]
     # The segment most page titles end or start with is the site's name ("Our Team | Lakeshore
     # Regional Medical Center" on every page), wherever the home page's title says something else.
-    repeated = Counter(p for parts in titles if len(parts) > 1 for p in set(parts))
+    # A place ("Fort Collins, CO") repeats as often but names no one; ties go to the earlier segment.
+    repeated = Counter(p for parts in titles if len(parts) > 1 for p in dict.fromkeys(parts) if not _PLACE.match(p))
     site = next((p for p, n in repeated.most_common(1) if n >= 2 and n * 2 >= sum(len(t) > 1 for t in titles)), "")
     for parts in titles:
         if len(parts) > 1:

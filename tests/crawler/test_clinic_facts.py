@@ -35,3 +35,9 @@ def test_the_segment_every_title_repeats_names_the_site():
              page(1, "Our Team | Lakeshore Regional Medical Center"), page(1, "FAQ | Lakeshore Regional Medical Center")]
     assert merge_facts(pages, "", "127.0.0.61")["name"] == "Lakeshore Regional Medical Center"
     assert merge_facts(pages[:1], "", "127.0.0.61")["name"] == "Lakeshore Regional"  # a greeting is no name
+    # A place repeats on every title as well; it names no clinic.
+    place = [page(0, "Home - Foothills Center for KAP - Fort Collins, CO"), page(1, "Fees - Foothills Center for KAP - Fort Collins, CO"),
+             page(1, "About - Foothills Center for KAP - Fort Collins, CO")]
+    assert merge_facts(place, "", "127.0.0.70")["name"] == "Foothills Center for KAP"
+    place = [page(0, "Fort Collins, CO | Foothills KAP"), page(1, "Fees | Fort Collins, CO | Foothills KAP")]
+    assert merge_facts(place, "", "127.0.0.70")["name"] == "Foothills KAP"
