@@ -35,6 +35,11 @@ _NOT_NEGATION = re.compile(
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
 # A "not" right before the match negates it, whatever came earlier in the clause.
 _JUST_NEGATED = re.compile(r"\b(?:not|never)\s+$|n't\s+$", re.I)
+# The last item of a list a negated "need" governs: "You don't need a referral, a diagnosis, or a
+# note from a psychiatrist" (the note is as unneeded as the referral, however far from the "don't").
+_LIST_NEGATED = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|won't|will not|never|no need for|without)\s+(?:need|require|ask for|have to (?:bring|get|have|provide))\b"
+    r"[^.;:]*,\s*(?:(?:or|and|nor)\s+)?(?:\w+\s+){0,2}$", re.I)
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
@@ -272,6 +277,8 @@ def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
     before = _NOT_NEGATION.sub(" ", before)
     if _JUST_NEGATED.search(before):
         return True  # "does not suit everyone and is not guaranteed": the nearest "not" decides
+    if _LIST_NEGATED.search(before):
+        return True
     window = " ".join(before.split()[-rules.negation_window:])
     # Negators inside the match count too ("are not medically evaluated" matches from "are").
     count = len(rules.negators.findall(window))

@@ -6,7 +6,7 @@ RANK = LinkRanker()
 
 
 def test_pages_the_rubric_needs_come_before_the_rest():
-    needed = ["https://c.example/meet-the-team/", "https://c.example/faqs", "https://c.example/how-it-works/",
+    needed = ["https://c.example/meet-the-team/", "https://c.example/our-clinicians/", "https://c.example/faqs", "https://c.example/how-it-works/",
               "https://c.example/new-patients/intake-forms", "https://c.example/informed-consent",
               "https://c.example/about-us/our-providers", "https://c.example/referrals/"]
     rest = ["https://c.example/blog/2024/spring-update", "https://c.example/gallery", "https://c.example/careers"]

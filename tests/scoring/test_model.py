@@ -116,6 +116,10 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "certified_staff" not in scan_page(wellness, "", rules).evidence
     together = "Your questionnaire and the video visit are how we decide together whether the retreat is right for you."
     assert "individualized_plan" not in scan_page(together, "", rules).evidence
+    coach = "Kyle completed an integration coaching certification and offers coaching sessions between infusions."
+    assert "provider_coordination" not in scan_page(coach, "", rules).evidence
+    uniform = "Everybody starts with our six-session protocol, the same proven schedule for every patient."
+    assert "individualized_plan" not in scan_page(uniform, "", rules).evidence
 
 
 def test_a_no_screening_claim_gives_way_only_to_an_evaluation_the_rules_found():
