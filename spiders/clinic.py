@@ -67,6 +67,10 @@ class Site:
     # (their text is in the database), fetch errors as {"url", "error", "fetched_at"}.
     done: list[dict] = field(default_factory=list)
 
+    def __setstate__(self, state: dict) -> None:
+        """A crawl stopped by a version without the frontier resumes: its seen URLs were requested."""
+        self.__dict__.update({"frontier": [], "order": 0, "scheduled": len(state.get("seen", ())), **state})
+
 
 # "es", "pt-BR", "zh_Hans": a language, an optional region or script ("/de-stress/" is no language).
 _LANGUAGE_CODE = re.compile(r"([a-z]{2,3})(?:[-_](?:[a-z]{2}|hans|hant|latn|cyrl))?", re.I)
