@@ -47,23 +47,25 @@ def _vote(values: list) -> str | None:
 
 def _title_name(pages, domain: str = "") -> str:
     titles = [_segments(title) for _, _, title in pages]
-    # The segment most page titles end or start with is the site's name ("Our Team | Lakeshore
-    # Regional Medical Center" on every page), wherever the home page's title says something else.
-    # A place ("Fort Collins, CO") repeats as often but names no one; ties go to the earlier segment.
-    repeated = Counter(p for parts in titles if len(parts) > 1 for p in dict.fromkeys(parts) if not _PLACE.match(p))
-    site = next((p for p, n in repeated.most_common(1) if n >= 2 and n * 2 >= sum(len(t) > 1 for t in titles)), "")
-    for parts in titles:
-        if len(parts) > 1:
-            # The segment that spells the domain ("Mile High Ketamine" on milehighketamine.com), else
-            # the site's repeated one, else the shortest: the others are slogans and places
-            # ("Ketamine Infusions in Denver").
-            label = _letters(max(domain.split(".")[:-1] or [domain], key=len))  # "clinic" of clinic.co.uk
-            shared = {p: _shared(_letters(p), label) for p in parts}
-            best = max(parts, key=shared.get)
-            return best if shared[best] >= 5 else site or min(parts, key=len)
-        if parts:
-            return parts[0]
-    return ""
+    parts = next((t for t in titles if t), [])  # the title closest to the home page that says anything
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    # The segment that spells the domain ("Mile High Ketamine" on milehighketamine.com), else the
+    # site's repeated one, else the shortest: the others are slogans and places ("Ketamine
+    # Infusions in Denver").
+    label = _letters(max(domain.split(".")[:-1] or [domain], key=len))  # "clinic" of clinic.co.uk
+    shared = {p: _shared(_letters(p), label) for p in parts}
+    best = max(parts, key=shared.get)
+    return best if shared[best] >= 5 else _site_segment(titles) or min(parts, key=len)
+
+
+def _site_segment(titles: list[list[str]]) -> str:
+    """The segment most page titles end or start with: the site's name ("Our Team | Lakeshore
+    Regional Medical Center" on every page), wherever the home page's title says something else.
+    A place ("Fort Collins, CO") repeats as often but names no one; ties go to the earlier segment."""
+    split = [t for t in titles if len(t) > 1]
+    repeated = Counter(p for parts in split for p in dict.fromkeys(parts) if not _PLACE.match(p))
+    return next((p for p, n in repeated.most_common(1) if n >= 2 and n * 2 >= len(split)), "")
 
 
 def _segments(title: str) -> list[str]:

@@ -206,7 +206,7 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
     if flag.scope != "any":
         clause = _clause(text, span)
         # "we" inside a phrase about other clinics ("the clinic we visited") does not make it ours.
-        if rules.own.search(rules.others.sub(" ", clause)):
+        if rules.own.search(clause) and rules.own.search(rules.others.sub(" ", clause)):
             return False
         # Other clinics named anywhere in the sentence ("we looked at how other clinics did it:
         # weeks of waiting, a psychiatric evaluation…") make a clause that does not speak of us

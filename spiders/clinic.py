@@ -368,6 +368,10 @@ class ClinicSpider(scrapy.Spider):
         if url in site.seen or site.scheduled >= self.max_pages:
             return None
         site.seen.add(url)
+        return self._schedule(site, key, url, depth, priority)
+
+    def _schedule(self, site: Site, key: str, url: str, depth: int, priority: int) -> scrapy.Request:
+        """A page request, counted against the budget (its URL is in site.seen already)."""
         site.scheduled += 1
         site.pending += 1
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
@@ -441,10 +445,7 @@ class ClinicSpider(scrapy.Spider):
                 continue
             keys, calendar = trap_keys(url)
             site.patterns.update(keys + (["calendar:"] if calendar else []))
-            site.seen.discard(url)  # queued, not yet requested: _request takes it now
-            request = self._request(site, key, url, depth, -neg_priority)
-            if request:
-                yield request
+            yield self._schedule(site, key, url, depth, -neg_priority)
 
     def _text(self, response: TextResponse) -> str:
         """The page's text; a page declared UTF-8 whose bytes are not (a common misconfiguration:

@@ -16,6 +16,8 @@ import lxml.html
 from bs4 import BeautifulSoup, Comment
 from w3lib.encoding import html_to_unicode
 
+from .contacts import find_emails
+
 DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "nav", "select",
              "option", "input", "textarea", "object", "embed", "canvas", "head"]
 BLOCK_TAGS = ["p", "div", "section", "article", "aside", "header", "footer", "main", "li", "ul",
@@ -54,7 +56,6 @@ def parse_html(html: str | bytes) -> ParsedHtml:
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _BLOCKS = frozenset(BLOCK_TAGS)
 _DROPS = frozenset(DROP_TAGS)
 
@@ -75,7 +76,7 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
         if href := (a.get("href") or "").strip():
             _sort_href(href, lambda: " ".join("".join(a.itertext()).split()), tels, mails, links)
     for alt in doc.xpath("//img/@alt[contains(., '@')]"):  # an address shown as a picture, spam-proof
-        mails.extend(_EMAIL.findall(alt))
+        mails.extend(find_emails(alt))
     base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
@@ -140,7 +141,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
         if href := a["href"].strip():
             _sort_href(href, lambda: _clean(a.get_text()), tels, mails, links)
     for img in soup.find_all("img", alt=lambda v: v and "@" in v):
-        mails.extend(_EMAIL.findall(img["alt"]))
+        mails.extend(find_emails(img["alt"]))
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()

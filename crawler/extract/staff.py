@@ -63,6 +63,7 @@ _CITED_BEFORE = re.compile(rf"\b(?:{_words('cited_before')})\b", re.I)
 _OWN_BEFORE = re.compile(rf"\b(?:{_words('own_before')})\b", re.I)
 _CITED_AFTER = re.compile(rf"^[\s,()]*(?:(?:at|of|from|the|a|an|and)\s+)*(?:\S+\s+){{0,2}}?(?:{_words('cited_after')})\b", re.I)
 _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s)")
+_DR_TITLE = re.compile(r"^Dr\.?\s+")
 
 
 @dataclass(frozen=True)
@@ -74,14 +75,14 @@ class StaffMember:
 
 def staff_key(name: str) -> str:
     """One person however a page writes them: "Dr. Stephen P. Gibert" and "Stephen Gibert" alike."""
-    return _INITIAL.sub("", re.sub(r"^Dr\.?\s+", "", name)).lower()
+    return _INITIAL.sub("", _DR_TITLE.sub("", name)).lower()
 
 
 def plain_name(name: str, credentials: str) -> tuple[str, str]:
     """A name without the "Dr." before it, which goes to the credentials only where the page
     writes no degree: ("Dr. Leonard Frye", "Ph.D.") -> ("Leonard Frye", "Ph.D."), ("Dr. Ana Ruiz", "")
     -> ("Ana Ruiz", "Dr."). Researchers match and count people by name."""
-    bare = re.sub(r"^Dr\.?\s+", "", name)
+    bare = _DR_TITLE.sub("", name)
     return bare, credentials or ("Dr." if bare != name else "")
 
 
@@ -222,4 +223,4 @@ def _role_upto(text: str) -> str:
 
 def _tidy(name: str) -> str:
     name = _BYLINE.sub("", " ".join(name.split()))  # "By Ilse Marn, PMHNP": an article's author
-    return re.sub(r"^Dr\.?\s+", "Dr. ", name)
+    return _DR_TITLE.sub("Dr. ", name)
