@@ -21,10 +21,11 @@ class Offerings:
     exclude: re.Pattern
     prefixes: dict[str, frozenset[str] | None]  # label -> word prefixes a match starts with
     unless: dict[str, re.Pattern]  # label -> another sense in the sentence ("ease any anxiety")
+    requires: dict[str, re.Pattern]  # label -> words that make the mention the clinic's own offer
 
 
 def _spec(value) -> dict:
-    """A label's entry as a mapping {re, unless}: the file may give the regex alone."""
+    """A label's entry as a mapping {re, unless, requires}: the file may give the regex alone."""
     return value if isinstance(value, dict) else {"re": value}
 
 
@@ -42,6 +43,7 @@ def load_offerings(path: str | Path | None = None) -> Offerings:
             exclude=re.compile(data.get("exclude_sentence") or r"(?!x)x", re.I),
             prefixes={k: leading_prefixes(v["re"]) for k, v in labels.items()},
             unless={k: re.compile(v["unless"], re.I) for k, v in labels.items() if v.get("unless")},
+            requires={k: re.compile(v["requires"], re.I) for k, v in labels.items() if v.get("requires")},
         )
     except (OSError, yaml.YAMLError, KeyError, AttributeError, TypeError, re.error) as e:
         raise RuleError(f"offerings file {path}: {e}") from None
@@ -69,8 +71,8 @@ def sentence_offerings(text: str, starts: set[str], offerings: Offerings | None 
         for label, rx in group.items():
             prefixes = offerings.prefixes[label]
             if (prefixes is None or not prefixes.isdisjoint(starts)) and rx.search(text):
-                unless = offerings.unless.get(label)
-                if not (unless and unless.search(text)):
+                unless, requires = offerings.unless.get(label), offerings.requires.get(label)
+                if not (unless and unless.search(text)) and not (requires and not requires.search(text)):
                     labels.append(label)
     if labels and offerings.exclude.search(text):
         return ()

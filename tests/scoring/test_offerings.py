@@ -46,6 +46,18 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Research groups have used IV infusions, injections and oral tablets.", [], []),
     ("Your packet includes the PHQ-9 for depression and the GAD-7 for anxiety.", [], []),
     ("Spravato sessions run twice a week for the first month.", ["Spravato (esketamine)"], []),
+    # Blind test sites of the thirteenth session: an infusion clinic explains esketamine, sends
+    # people elsewhere for what it does not do, lists side effects, quotes other companies.
+    ("Esketamine, sold as Spravato, is a nasal spray made from one half of the ketamine molecule.", [], []),
+    ("Only Spravato carries an FDA approval for depression; the others are used off-label.", [], ["Depression"]),
+    ("We are proud to offer Spravato to adults with treatment-resistant depression.",
+     ["Spravato (esketamine)"], ["Depression", "Treatment-resistant depression"]),
+    ("Before your first esketamine dose, a nurse takes your blood pressure.", ["Spravato (esketamine)"], []),
+    ("If you are set on IV infusions, we can suggest a few physician-run clinics nearby.", [], []),
+    ("What we don't do: IV infusions, take-home troches, or ketamine by mail.", [], []),
+    ("Some telehealth companies mail lozenges after one short video call.", [], []),
+    ("The most common effects are dizziness, nausea, feeling sleepy, a spinning feeling, dissociation, "
+     "a short rise in blood pressure and anxiety.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
