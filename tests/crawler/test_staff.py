@@ -147,6 +147,14 @@ def test_people_the_page_cites_are_not_its_staff():
     ]
 
 
+def test_a_quotations_attribution_is_not_staff():
+    # Epigraphs on therapists' pages (set AE), on the quote's line or the next; a list item stays.
+    text = ("\u201cA good map helps on any inner journey.\u201d -Ilse Varga, MD PhD\n"
+            "\u201cHealing takes its own time.\u201d\n\u2013 Karen Holt, MD\n"
+            "Our team\n- Nina Ortiz, PMHNP-BC, nurse practitioner")
+    assert find_staff(text) == [StaffMember("Nina Ortiz", "PMHNP-BC", "nurse practitioner")]
+
+
 def test_several_people_on_one_line_each_keep_their_own_role():
     text = ("Tomas Reed, MD (Medical Director) and Ines Holt, CRNA (Lead Anesthetist)\n"
             "Harbor Psychiatry · Chief of Psychiatry: Vera Lund, MD · Nurse Manager: Abe Stone, RN")
