@@ -68,6 +68,11 @@ CLINICVET_SITE_IN_FLIGHT = 4
 CLINICVET_TRAP_MAX_QUERY = 3
 CLINICVET_TRAP_MAX_PATTERN = 5
 CLINICVET_TRAP_MAX_CALENDAR = 3
+# Query parameters that name a page on sites without pretty URLs (WordPress "/?page_id=42",
+# "/?p=7", "page.php?id=3"): a query of these alone
+# is a page, not a variant, and is not capped as a trap. Pagination ("page", "paged") stays capped.
+CLINICVET_PAGE_ID_PARAMS = ["page_id", "p", "pageid", "pagename", "id", "nid", "pid", "article",
+                            "articleid", "catid", "cat"]
 
 # Faults (crawler/middlewares.py). Requests and redirects to private, loopback, link-local and
 # metadata addresses are refused unless the clinic's seed is on an address of the same kind (the

@@ -131,18 +131,22 @@ _CALENDAR_KEYS = {"date", "day", "month", "year", "week", "start", "end", "from"
                   "eventdate", "eventdisplay", "tribe-bar-date", "calendar", "cal", "view"}
 
 
-def trap_keys(url: str) -> tuple[list[str], bool]:
+def trap_keys(url: str, page_ids: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
     """Pattern keys a URL counts against (query-string variants of its path; its path with digits
-    as N plus its query's parameter names), and whether it looks like a calendar page."""
+    as N plus its query's parameter names), and whether it looks like a calendar page. A query made
+    only of page_ids ("/?page_id=42", "page.php?id=7") names a page of a site
+    without pretty URLs, as a path does elsewhere: it counts against no key."""
     parts = urlsplit(url)
     names = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    calendar = bool(_CALENDAR_PATH.search(parts.path) or _CALENDAR_KEYS.intersection(names))
+    if names and page_ids.issuperset(names) and not calendar and not _DIGITS.search(parts.path):
+        return [], False
     keys = []
     if parts.query:
         keys.append(f"query:{parts.path}")
     pattern = _DIGITS.sub("N", parts.path)
     if pattern != parts.path or names:
         keys.append(f"pattern:{pattern}?{'&'.join(names)}")
-    calendar = bool(_CALENDAR_PATH.search(parts.path) or _CALENDAR_KEYS.intersection(names))
     return keys, calendar
 
 
@@ -194,6 +198,7 @@ class ClinicSpider(scrapy.Spider):
         spider.trap_caps = {"query": s.getint("CLINICVET_TRAP_MAX_QUERY", 3),
                             "pattern": s.getint("CLINICVET_TRAP_MAX_PATTERN", 5),
                             "calendar": s.getint("CLINICVET_TRAP_MAX_CALENDAR", 3)}
+        spider.page_ids = frozenset(p.lower() for p in s.getlist("CLINICVET_PAGE_ID_PARAMS"))
         spider.workers = Workers.for_crawler(crawler)
         spider.sitemaps = s.getbool("CLINICVET_SITEMAPS", True)
         spider.max_open_sites = max(1, s.getint("CLINICVET_OPEN_SITES", 200))
@@ -443,7 +448,7 @@ class ClinicSpider(scrapy.Spider):
             neg_priority, _, url, depth = heapq.heappop(site.frontier)
             if self._trapped(site, url):  # its pattern had its share while the link waited
                 continue
-            keys, calendar = trap_keys(url)
+            keys, calendar = trap_keys(url, self.page_ids)
             site.patterns.update(keys + (["calendar:"] if calendar else []))
             yield self._schedule(site, key, url, depth, -neg_priority)
 
@@ -474,7 +479,7 @@ class ClinicSpider(scrapy.Spider):
     def _trapped(self, site: Site, url: str) -> bool:
         """A crawl trap (endless calendar, query-string variants): refused once the URL's pattern
         has had its share (CLINICVET_TRAP_MAX_*) of the site's budget."""
-        keys, calendar = trap_keys(url)
+        keys, calendar = trap_keys(url, self.page_ids)
         if calendar:
             keys.append("calendar:")
         for k in keys:
@@ -500,7 +505,7 @@ class ClinicSpider(scrapy.Spider):
             is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
             if self.ranker.skipped(url) and not is_pdf_link:
                 continue
-            calendar_penalty = 50 if trap_keys(url)[1] else 0  # real pages before calendar pages
+            calendar_penalty = 50 if trap_keys(url, self.page_ids)[1] else 0  # real pages before calendar pages
             links[url] = max(links.get(url, -1000), self._rank(site, url, anchor) - calendar_penalty)
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
             if self._trapped(site, url):

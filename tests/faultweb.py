@@ -43,11 +43,15 @@ SITES = {
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
     "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
+    "plainwp": 35,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/"}  # a hospital's ketamine service
 SECTION_PAGES = ["our-team/", "faq/", "what-to-expect/"]  # below SEED_PATHS["section"]
 DEEP_PAGES = ["our-team/", "faq/"]  # below /services/ on the "deep" site
+# A WordPress site without pretty URLs: its menu's pages are "/?page_id=N" (team and FAQ last).
+PLAIN_WP_PAGES = {11: "About", 12: "Pricing", 13: "Contact", 14: "Conditions", 15: "Blog",
+                  16: "Process", 17: "Our Team", 18: "FAQ"}
 CRAWL_DELAYS = {"crawldelay": 1, "crawldelaylong": 3600}  # robots.txt Crawl-delay, seconds
 
 HANG_SECONDS = 8  # how long a "hanging" response keeps the client waiting (over any test timeout)
@@ -392,6 +396,19 @@ class FaultWeb:
         if path == "/" or path.startswith("/departments/"):
             return h.send(200, page("Regional clinic group", "Visiting hours are 8am to 8pm.", links=menu))
         return h.send(404, page("Not found"))
+
+    def site_plainwp(self, h, path, q, n):
+        menu = [(f"/?page_id={i}", title) for i, title in PLAIN_WP_PAGES.items()]
+        if path != "/":
+            return h.send(404, page("Not found"))
+        i = int(q.get("page_id", ["0"])[0])
+        if i == 17:
+            return h.send(200, page("Our Team", STAFF, links=menu))
+        if i == 18:
+            return h.send(200, page("FAQ", SCREENING, links=menu))
+        if i in PLAIN_WP_PAGES:
+            return h.send(200, page(PLAIN_WP_PAGES[i], FILLER, links=menu))
+        return h.send(200, page("Plain WordPress Clinic", FILLER, links=menu))
 
     def site_ssrfhome(self, h, path, q, n):
         return h.redirect(f"http://{INTERNAL_HOST}:{self.port}/")

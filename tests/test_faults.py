@@ -14,8 +14,8 @@ import pytest
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
 from spiders.clinic import trap_keys
-from tests.faultweb import (DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL,
-                            FaultWeb, make_pdf)
+from tests.faultweb import (DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, PLAIN_WP_PAGES, SECTION_PAGES,
+                            SEED_PATHS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf)
 from tests.helpers import run_cli
 
 FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
@@ -326,6 +326,11 @@ def test_trap_keys():
     keys, calendar = trap_keys("http://x/products?page=3&sort=price")
     assert not calendar and keys == ["query:/products", "pattern:/products?page&sort"]
     assert trap_keys("http://x/team/") == ([], False)
+    page_ids = frozenset({"page_id", "p", "id"})
+    assert trap_keys("http://x/?page_id=17", page_ids) == ([], False)
+    assert trap_keys("http://x/?page_id=17") == (["query:/", "pattern:/?page_id"], False)
+    assert trap_keys("http://x/?page_id=17&replytocom=5", page_ids)[0]  # comment-reply links stay capped
+    assert trap_keys("http://x/events/?id=3", page_ids)[1]
     assert trap_keys("http://x/blog/2024/05/our-new-clinic/")[1]
 
 
@@ -343,6 +348,15 @@ def test_the_budget_goes_to_the_best_pages_found_so_far_not_the_first_page_links
     assert {"services/" + p for p in DEEP_PAGES} <= set(crawled)
     assert len(crawled) == 40
     assert clinic(crawl[1], web, "deep")["screening"] == 1
+
+
+def test_a_site_without_pretty_urls_is_crawled_page_by_page(crawl, web):
+    # "/?page_id=17" is a WordPress page, not a query-string variant of the home page: every page
+    # of the menu is fetched, though the trap caps allow 3 variants of one path.
+    crawled = pages(crawl[1], web, "plainwp")
+    assert {f"?page_id={i}" for i in PLAIN_WP_PAGES} <= set(crawled)
+    assert clinic(crawl[1], web, "plainwp")["screening"] == 1
+    assert clinic(crawl[1], web, "plainwp")["certified_staff"] == 1
 
 
 def test_a_seed_below_the_home_page_crawls_its_own_section_first(crawl, web):
