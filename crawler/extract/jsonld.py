@@ -52,14 +52,21 @@ def clinic_facts(nodes: list[dict]) -> dict:
     return facts
 
 
+_STAFF_KEYS = ("employee", "employees", "founder", "founders", "member", "members")
+
+
 def people(nodes: list[dict]) -> list[dict]:
-    """Person nodes anywhere in the blocks (a clinic's `employee`, `founder`, `member`), as staff rows:
-    name, credentials from `honorificSuffix`, role from `jobTitle`. The caller keeps those with either."""
+    """Person nodes anywhere in the blocks, and any node a clinic lists as its `employee`, `founder`
+    or `member` (sites type their doctors "Physician" there), as staff rows: name, credentials from
+    `honorificSuffix`, role from `jobTitle`. The caller keeps those with either."""
+    listed = {id(node) for parent in _nested(nodes) for key in _STAFF_KEYS
+              for node in _as_list(parent.get(key)) if isinstance(node, dict)}
+    found = [node for node in _nested(nodes) if ("Person" in _types(node) or id(node) in listed)
+             and isinstance(node.get("name"), str) and node["name"].strip()]
     return [{"name": " ".join(node["name"].split()),
              "credentials": ", ".join(str(s).strip() for s in _as_list(node.get("honorificSuffix")) if str(s).strip()),
              "role": ", ".join(s.strip() for s in _as_list(node.get("jobTitle")) if isinstance(s, str))}
-            for node in _nested(nodes)
-            if "Person" in _types(node) and isinstance(node.get("name"), str) and node["name"].strip()]
+            for node in found]
 
 
 def _nested(data):

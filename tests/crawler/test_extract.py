@@ -171,12 +171,15 @@ def test_jsonld_people_with_credentials_or_a_clinical_role_are_staff():
       {"@type": "MedicalClinic", "name": "Tidewater Ketamine", "employee": [
         {"@type": "Person", "name": "Noor Haddad", "honorificSuffix": "MD", "jobTitle": "Medical Director"},
         {"@type": "Person", "name": "Eli Brandt, CRNA"},
-        {"@type": "Person", "name": "Jo Pike", "jobTitle": "Front Desk"}]},
+        {"@type": "Person", "name": "Jo Pike", "jobTitle": "Front Desk"},
+        {"@type": "Physician", "name": "Ravi Sen, MD", "jobTitle": "Medical Director"}]},
       {"@type": "BlogPosting", "author": {"@type": "Person", "name": "Sam Quill"}}]}</script></head>
       <body><p>Noor Haddad, MD, FASA</p></body></html>"""
     assert extract_page(html, "https://tidewater.example/").facts["staff"] == [
         {"name": "Noor Haddad", "credentials": "MD, FASA", "role": "Medical Director"},
         {"name": "Eli Brandt", "credentials": "CRNA", "role": ""},
+        # A med spa's only doctor, typed "Physician" in its employee list (a blind test site).
+        {"name": "Ravi Sen", "credentials": "MD", "role": "Medical Director"},
     ]
 
 

@@ -147,6 +147,12 @@ def test_people_the_page_cites_are_not_its_staff():
     ]
 
 
+def test_therapists_licences_and_nursing_certifications_are_credentials():
+    text = "Lena Fairbanks, LISW-S\nPsychotherapist\nRenee Castillo, RN, CEN\nInfusion Nurse"
+    assert find_staff(text) == [StaffMember("Lena Fairbanks", "LISW-S", "Psychotherapist"),
+                                StaffMember("Renee Castillo", "RN, CEN", "Infusion Nurse")]
+
+
 def test_a_quotations_attribution_is_not_staff():
     # Epigraphs on therapists' pages (set AE), on the quote's line or the next; a list item stays.
     text = ("\u201cA good map helps on any inner journey.\u201d -Ilse Varga, MD PhD\n"
