@@ -58,6 +58,10 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Some telehealth companies mail lozenges after one short video call.", [], []),
     ("The most common effects are dizziness, nausea, feeling sleepy, a spinning feeling, dissociation, "
      "a short rise in blood pressure and anxiety.", [], []),
+    ("Some VA medical centers offer Spravato, which the FDA approved for treatment-resistant depression in 2019.",
+     [], []),
+    ("Integration sessions are held by secure video within a week of each infusion.",
+     ["IV infusion", "Telehealth"], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
