@@ -4,6 +4,7 @@ Each <script type="application/ld+json"> is parsed on its own so one malformed b
 others, and @graph containers are unwrapped (extruct does neither, see platform notes).
 """
 
+import html
 import json
 import re
 
@@ -84,10 +85,22 @@ def _loads(raw: str):
     raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
     for text in (raw, _TRAILING_COMMA.sub(r"\1", raw)):
         try:
-            return json.loads(text, strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             continue
+        return _unescape(data) if "&" in raw else data
     return None
+
+
+def _unescape(data):
+    """Strings with HTML entities decoded: SEO plugins write "Luma Drip Lounge &amp; Aesthetics"."""
+    if isinstance(data, str):
+        return html.unescape(data) if "&" in data else data
+    if isinstance(data, list):
+        return [_unescape(d) for d in data]
+    if isinstance(data, dict):
+        return {k: _unescape(v) for k, v in data.items()}
+    return data
 
 
 def _flatten(data, out: list[dict]) -> None:

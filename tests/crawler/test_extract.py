@@ -35,6 +35,17 @@ def test_jsonld_graph_is_read_even_next_to_a_broken_block():
     assert "MedicalClinic" in facts["jsonld_types"]
 
 
+def test_jsonld_strings_with_html_entities_are_decoded():
+    # SEO plugins escape names inside the JSON ("&amp;", "&#8211;"), as a blind test site did.
+    html = ('<html><head><script type="application/ld+json">{"@type": "MedicalBusiness", '
+            '"name": "Luma Drip Lounge &amp; Aesthetics", "address": {"@type": "PostalAddress", '
+            '"streetAddress": "4400 N Scottsdale Rd &#8211; Suite 9", "addressLocality": "Scottsdale", '
+            '"addressRegion": "AZ", "postalCode": "85251"}}</script></head><body><p>Hi</p></body></html>')
+    facts = extract_page(html, "https://luma.example/").facts
+    assert facts["name"] == "Luma Drip Lounge & Aesthetics"
+    assert facts["address"]["street"] == "4400 N Scottsdale Rd \u2013 Suite 9"
+
+
 def test_jsonld_description_is_scored_text():
     assert "Physician-supervised ketamine infusions in Denver." in page("wordpress_home.html").text
 
