@@ -119,19 +119,26 @@ def find_staff(text: str) -> list[StaffMember]:
             role_first, line = m.group("role"), m.group("rest")
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         prev = lines[i - 1] if i else ""
-        for member in _people(line, role_first, nxt, prev):
+        prev2 = lines[i - 2] if i > 1 else ""
+        for member in _people(line, role_first, nxt, prev, prev2):
             key = staff_key(member.name)
             if better(vars(found[key]) if key in found else None, vars(member)):
                 found[key] = member
     return [StaffMember(*plain_name(m.name, m.credentials), m.role) for m in found.values()]
 
 
-def _people(line: str, role_first: str, nxt: str, prev: str = ""):
-    if not role_first and (m := _CREDS_FIRST.match(line)) and _NAME_LINE.match(prev) and not _NOT_NAME.search(prev):
+def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = ""):
+    if not role_first and (m := _CREDS_FIRST.match(line)):
         creds = _creds(m.group("creds"))
-        if (name := _name(prev)[0]):
-            yield StaffMember(name, creds, _role(m.group("role")) or _role_line(nxt))
-        return
+        if _NAME_LINE.match(prev) and not _NOT_NAME.search(prev) and not ROLE_WORDS.search(prev):
+            if (name := _name(prev)[0]):
+                yield StaffMember(name, creds, _role(m.group("role")) or _role_line(nxt))
+            return
+        # A card that writes the role between the name and the credentials: "Dr. Rosa Delgado /
+        # Physical Therapist / PT, DPT".
+        if (role := _role_line(prev)) and ROLE_WORDS.search(prev) and (dr := _DR.match(prev2)) and not _role_line(nxt):
+            yield StaffMember(_tidy(dr.group("name")), creds, role)
+            return
     pos, given = 0, role_first  # a role written before a name is that person's alone
     while m := _PERSON.search(line, pos):
         pos = m.end("creds")  # the role may run into the next person: read on from the credentials

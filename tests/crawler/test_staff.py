@@ -148,9 +148,19 @@ def test_people_the_page_cites_are_not_its_staff():
 
 
 def test_therapists_licences_and_nursing_certifications_are_credentials():
-    text = "Lena Fairbanks, LISW-S\nPsychotherapist\nRenee Castillo, RN, CEN\nInfusion Nurse"
+    text = ("Lena Fairbanks, LISW-S\nPsychotherapist\nRenee Castillo, RN, CEN\nInfusion Nurse\n"
+            "Dr. Rosa Delgado, PT, DPT\nPhysical Therapist\nHanna Kowal, RN, BScN\nClinic Nurse")
     assert find_staff(text) == [StaffMember("Lena Fairbanks", "LISW-S", "Psychotherapist"),
-                                StaffMember("Renee Castillo", "RN, CEN", "Infusion Nurse")]
+                                StaffMember("Renee Castillo", "RN, CEN", "Infusion Nurse"),
+                                StaffMember("Rosa Delgado", "PT, DPT", "Physical Therapist"),
+                                StaffMember("Hanna Kowal", "RN, BScN", "Clinic Nurse")]
+
+
+def test_a_card_with_the_role_between_name_and_credentials():
+    # Webflow team cards (a blind test site): name, role, then the credentials on their own line.
+    text = "Dr. Rosa Delgado\nPhysical Therapist\nPT, DPT\nDr. Grant Whitfield\nChiropractor\nDC"
+    assert find_staff(text) == [StaffMember("Rosa Delgado", "PT, DPT", "Physical Therapist"),
+                                StaffMember("Grant Whitfield", "DC", "Chiropractor")]
 
 
 def test_a_quotations_attribution_is_not_staff():
