@@ -62,6 +62,11 @@ def test_clinic_offerings_are_the_union_of_pages():
      [], []),
     ("Integration sessions are held by secure video within a week of each infusion.",
      ["IV infusion", "Telehealth"], []),
+    # Round 5: what makes ketamine unsafe, a crisis line written 9-8-8, esketamine's approval year.
+    ("We check for anything that would make ketamine unsafe, such as a current substance use disorder.", [], []),
+    ("If you're thinking about suicide, call or text 9-8-8 at any hour.", [], []),
+    ("In 2019 a nasal spray made from esketamine was approved for treatment-resistant depression.", [], []),
+    ("Guests come to us for low mood, anxiety and that stuck feeling you just can't shake.", [], ["Anxiety"]),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
