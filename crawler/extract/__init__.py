@@ -44,7 +44,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         "address": address or {},
         "geo": ld.get("geo") or {},
         "jsonld_types": ld.get("types", []),
-        "staff": _staff(text, nodes),
+        "staff": _staff(text, nodes, parsed.img_alts),
     }
     return ExtractedPage(title=parsed.title, text=text, facts=facts, links=resolve_links(url, parsed.links, parsed.base_href))
 
@@ -66,10 +66,13 @@ def text_to_page(text: str) -> ExtractedPage:
     )
 
 
-def _staff(text: str, nodes: list[dict]) -> list[dict]:
-    """People in the text, and schema.org Person nodes with credentials or a clinical role."""
+def _staff(text: str, nodes: list[dict], alts: list[str] = ()) -> list[dict]:
+    """People in the text, in photos' alt text ("Infusion nurse Kim Tran, RN, adjusting…"), and
+    schema.org Person nodes with credentials or a clinical role."""
     found: dict[str, dict] = {}
-    for member in [vars(m) for m in find_staff(text)] + _jsonld_staff(nodes):
+    # Each alt alone (no line beside it); its role ends where the caption goes on ("…, adjusting a pump").
+    pictured = [{**vars(m), "role": m.role.split(",")[0]} for alt in alts for m in find_staff(alt)]
+    for member in [vars(m) for m in find_staff(text)] + pictured + _jsonld_staff(nodes):
         old = found.get(key := staff_key(member["name"]))
         found[key] = member if old is None else {  # one person, two sources: keep what each adds
             "name": old["name"], "credentials": max(old["credentials"], member["credentials"], key=credential_weight),

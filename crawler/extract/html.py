@@ -44,6 +44,7 @@ class ParsedHtml:
     mailto_links: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text) of every <a href>, menus included
     base_href: str = ""  # <base href>: what relative links resolve against, when the page sets it
+    img_alts: list[str] = field(default_factory=list)  # team photos' alt text ("Kim Tran, RN"), read for staff only
 
 
 def parse_html(html: str | bytes) -> ParsedHtml:
@@ -77,6 +78,7 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
             _sort_href(href, lambda: " ".join("".join(a.itertext()).split()), tels, mails, links)
     for alt in doc.xpath("//img/@alt[contains(., '@')]"):  # an address shown as a picture, spam-proof
         mails.extend(find_emails(alt))
+    alts = _alts(doc.xpath("//img/@alt[contains(., ',')]"))
     base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
@@ -85,7 +87,12 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     lines = (_clean(line) for line in "".join(parts).split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails, links,
-                      base.get("href").strip() if base is not None else "")
+                      base.get("href").strip() if base is not None else "", alts)
+
+
+def _alts(values) -> list[str]:
+    """Alt texts short enough to caption a photo (a person's name and credentials), each once."""
+    return list(dict.fromkeys(a for a in (_clean(str(v)) for v in values) if 5 < len(a) <= 200))
 
 
 def _walk(el, out: list[str]) -> None:
@@ -142,6 +149,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
             _sort_href(href, lambda: _clean(a.get_text()), tels, mails, links)
     for img in soup.find_all("img", alt=lambda v: v and "@" in v):
         mails.extend(find_emails(img["alt"]))
+    alts = _alts(img["alt"] for img in soup.find_all("img", alt=lambda v: v and "," in v))
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
@@ -160,7 +168,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     body = soup.body or soup
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
-    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href)
+    return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href, alts)
 
 
 def _sort_href(href: str, anchor, tels: list, mails: list, links: list) -> None:

@@ -194,6 +194,19 @@ def test_jsonld_people_with_credentials_or_a_clinical_role_are_staff():
     ]
 
 
+def test_staff_named_only_in_a_photos_alt_text():
+    # A nurse shown only in a photo (a blind test site); a place's name in an alt is no one.
+    html = ("<html><body><h1>Our infusion suite</h1>"
+            "<img src='a.jpg' alt='Infusion nurse Kim Tran, RN, adjusting a blood pressure cuff'>"
+            "<img src='b.jpg' alt='Marcus Bell, CRNA, nurse anesthetist, setting up a pump'>"
+            "<img src='c.jpg' alt='Denver, CO skyline at dusk'><p>Marcus Bell, CRNA</p>"
+            "<p>Nurse Anesthetist</p></body></html>")
+    assert extract_page(html, "https://ridgeway.example/suite/").facts["staff"] == [
+        {"name": "Marcus Bell", "credentials": "CRNA", "role": "Nurse Anesthetist"},
+        {"name": "Kim Tran", "credentials": "RN", "role": ""},
+    ]
+
+
 def test_emails_hidden_from_harvesters_are_read():
     # Cloudflare's email obfuscation (on by default behind Cloudflare) and bracketed "at"/"dot".
     def cloudflare(email, key=0x5a):
