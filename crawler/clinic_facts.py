@@ -1,7 +1,9 @@
 """Merge the facts found on a clinic's pages into one row: name, phone, email, address.
 
 Pages closer to the home page win ties; a value repeated across pages (a footer phone) beats one
-seen once (a phone in a blog post about another office).
+seen once (a phone in a blog post about another office). When the seed is a section of a larger
+site (a chain's location page, a hospital's ketamine service), the section's own phone and email
+win over the site-wide ones its header and footer repeat everywhere.
 """
 
 import re
@@ -15,14 +17,17 @@ _WELCOME = re.compile(r"^welcome to (?:the )?", re.I)
 _PLACE = re.compile(r"^[A-Z][\w .'-]*,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")  # "Fort Collins, CO"
 
 
-def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str) -> dict:
-    """pages: (depth, facts, title) per fetched page."""
+def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain: str) -> dict:
+    """pages: (depth, facts, title, inside) per fetched page; inside is False for a page outside
+    the seed's own section of a larger site (always True when the seed is a home page)."""
     ordered = sorted(pages, key=lambda p: p[0])
-    name = _vote([f.get("name") for _, f, _ in ordered]) or seed_name or _title_name(ordered, domain) or domain
-    phone = _vote([p for _, f, _ in ordered for p in f.get("phones", [])[:2]])
-    email = _vote([e for _, f, _ in ordered for e in f.get("emails", [])[:2]])
-    address = next((f["address"] for _, f, _ in ordered if f.get("address")), {})
-    geo = next((f["geo"] for _, f, _ in ordered if f.get("geo")), {})
+    own = [p for p in ordered if p[3]] or ordered
+    others = [p for p in ordered if not p[3]]
+    name = _vote([f.get("name") for _, f, _, _ in ordered]) or seed_name or _title_name(ordered, domain) or domain
+    phone = _own_vote(own, others, "phones")
+    email = _own_vote(own, others, "emails")
+    address = next((f["address"] for _, f, _, _ in own + others if f.get("address")), {})
+    geo = next((f["geo"] for _, f, _, _ in own + others if f.get("geo")), {})
     return {
         "name": name,
         "phone": phone,
@@ -36,6 +41,15 @@ def merge_facts(pages: list[tuple[int, dict, str]], seed_name: str, domain: str)
     }
 
 
+def _own_vote(own: list, others: list, key: str) -> str | None:
+    """The vote among a key's values on the section's own pages (two per page), leaving out those
+    that most pages outside the section show too: the site's header and footer."""
+    values = [v for _, f, _, _ in own for v in f.get(key, [])[:2] if v]
+    elsewhere = Counter(v for _, f, _, _ in others for v in set(f.get(key, [])))
+    sitewide = {v for v, n in elsewhere.items() if n >= 2 and n * 2 > len(others)}
+    return _vote([v for v in values if v not in sitewide]) or _vote(values)
+
+
 def _vote(values: list) -> str | None:
     values = [v for v in values if v]
     if not values:
@@ -46,7 +60,7 @@ def _vote(values: list) -> str | None:
 
 
 def _title_name(pages, domain: str = "") -> str:
-    titles = [_segments(title) for _, _, title in pages]
+    titles = [_segments(p[2]) for p in pages]
     parts = next((t for t in titles if t), [])  # the title closest to the home page that says anything
     if len(parts) < 2:
         return parts[0] if parts else ""

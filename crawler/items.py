@@ -16,6 +16,7 @@ class PageItem:
     text: str = ""  # visible text, one block per line; nav menus and scripts removed
     fetched_at: str = ""
     depth: int = 0
+    outside: bool = False  # outside the seed's own section of a larger site (a chain's other pages)
     facts: dict = field(default_factory=dict)  # crawler.extract.page_facts()
     signals: dict = field(default_factory=dict)  # scoring.scan_page(): by the parsing worker or ScorePipeline
     body_sha1: str = ""  # of the HTML body, for crawler.page_memo ("" for PDFs and replayed pages)

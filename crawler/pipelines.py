@@ -129,7 +129,8 @@ class StorePipeline:
             words = signals.words
         if item.status < 400:
             state.pages_ok += 1
-            state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title))
+            state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title,
+                                not item.outside))
             add_staff(state.staff, item.facts.get("staff", []), item.url)
         page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
                 "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}

@@ -88,9 +88,20 @@ class LinkRanker:
         self.translated = int(data.get("translated", 0))
         self.seed_section = int(data.get("seed_section", 0))
         self.languages = {str(code).lower() for code in data.get("languages") or []}
+        self.location_folders = {str(f).lower() for f in data.get("location_folders") or []}
 
     def skipped(self, url: str) -> bool:
         return any(p.search(url) for p in self.skip)
+
+    def other_location(self, section: str, url: str) -> bool:
+        """Whether the URL is another location of a chain whose location page is the seed
+        ("/locations/boulder/…" for a seed "/locations/denver/"): another clinic, not this one."""
+        parent = section.rstrip("/").rsplit("/", 1)[0] + "/"
+        if parent == "/" or parent.rstrip("/").rsplit("/", 1)[-1].lower() not in self.location_folders:
+            return False
+        path = urlsplit(url).path
+        path = path if path.endswith("/") else path + "/"
+        return path.startswith(parent) and path != parent and not path.startswith(section)
 
     def priority(self, url: str, anchor: str = "") -> int:
         parts = urlsplit(url)
@@ -352,7 +363,8 @@ class ClinicSpider(scrapy.Spider):
                         stats.inc_value("clinicvet/resumed_pages")
                         yield PageItem(**common, status=row["status"], title=row["title"] or "",
                                        text=row["text"] or "", fetched_at=row["fetched_at"],
-                                       depth=done["depth"], facts=done["facts"])
+                                       depth=done["depth"], outside=not self._inside(site, done["url"]),
+                                       facts=done["facts"])
                     else:  # gone from the database since the stop: the clinic is scored without it
                         stats.inc_value("clinicvet/resumed_missing")
         finally:
@@ -397,8 +409,8 @@ class ClinicSpider(scrapy.Spider):
         site.fetched += 1
         if response.status >= 400:
             self.crawler.stats.inc_value("clinicvet/error_pages")
-        item = PageItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name,
-                        url=response.url, status=response.status, fetched_at=now(), depth=depth)
+        item = PageItem(site=key, seed_url=site.seed.url, seed_name=site.seed.name, url=response.url,
+                        status=response.status, fetched_at=now(), depth=depth, outside=not self._inside(site, response.url))
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if response.status < 400 and is_pdf(response.body, ctype):
             await self._pdf(response, item)
@@ -488,9 +500,14 @@ class ClinicSpider(scrapy.Spider):
                 return True
         return False
 
+    @staticmethod
+    def _inside(site: Site, url: str) -> bool:
+        """Whether the URL lies in the seed's own section of a larger site (always, for a home seed)."""
+        return not site.section or (urlsplit(url).path + "/").startswith(site.section)
+
     def _rank(self, site: Site, url: str, anchor: str = "") -> int:
         """The link's priority, raised when it lies in the seed's own section of a larger site."""
-        inside = site.section and (urlsplit(url).path + "/").startswith(site.section)
+        inside = site.section and self._inside(site, url)
         return self.ranker.priority(url, anchor) + (self.ranker.seed_section if inside else 0)
 
     def _enqueue(self, page_links: list[tuple[str, str]], site: Site, depth: int) -> None:
@@ -504,6 +521,9 @@ class ClinicSpider(scrapy.Spider):
                 continue
             is_pdf_link = urlsplit(url).path.lower().endswith(".pdf")  # forms are worth scoring
             if self.ranker.skipped(url) and not is_pdf_link:
+                continue
+            if site.section and self.ranker.other_location(site.section, url):
+                self.crawler.stats.inc_value("clinicvet/other_location_skipped")
                 continue
             calendar_penalty = 50 if trap_keys(url, self.page_ids)[1] else 0  # real pages before calendar pages
             links[url] = max(links.get(url, -1000), self._rank(site, url, anchor) - calendar_penalty)

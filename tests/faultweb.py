@@ -43,10 +43,12 @@ SITES = {
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
     "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
-    "plainwp": 35,
+    "plainwp": 35, "chain": 36,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
-SEED_PATHS = {"section": "/behavioral-health/ketamine/"}  # a hospital's ketamine service
+SEED_PATHS = {"section": "/behavioral-health/ketamine/",  # a hospital's ketamine service
+              "chain": "/locations/denver/"}  # one location of a chain
+CHAIN_OTHERS = ["boulder", "austin", "tampa"]  # the chain's other locations: other clinics
 SECTION_PAGES = ["our-team/", "faq/", "what-to-expect/"]  # below SEED_PATHS["section"]
 DEEP_PAGES = ["our-team/", "faq/"]  # below /services/ on the "deep" site
 # A WordPress site without pretty URLs: its menu's pages are "/?page_id=N" (team and FAQ last).
@@ -409,6 +411,22 @@ class FaultWeb:
         if i in PLAIN_WP_PAGES:
             return h.send(200, page(PLAIN_WP_PAGES[i], FILLER, links=menu))
         return h.send(200, page("Plain WordPress Clinic", FILLER, links=menu))
+
+    def site_chain(self, h, path, q, n):
+        # Every page's footer carries the chain's number, (512) 555-0100; each location has its own.
+        menu = [("/", "Home"), ("/faq/", "FAQ"), ("/locations/", "All locations"),
+                *[(f"/locations/{c}/", c.title()) for c in CHAIN_OTHERS]]
+        if path == "/locations/denver/":
+            return h.send(200, page("Denver center", "Call our Denver center at (720) 555-0117.", STAFF,
+                                    links=menu + [("/locations/denver/team/", "Denver team")]))
+        if path == "/locations/denver/team/":
+            return h.send(200, page("Denver team", STAFF, links=menu))
+        if path in [f"/locations/{c}/" for c in CHAIN_OTHERS]:
+            return h.send(200, page("Another center", "Call (303) 555-0142.",
+                                    "Dr. Ivo Lindqvist, MD, leads this center.", links=menu))
+        if path in ("/", "/faq/", "/locations/"):
+            return h.send(200, page("Chain of ketamine centers", SCREENING, links=menu))
+        return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):
         return h.redirect(f"http://{INTERNAL_HOST}:{self.port}/")

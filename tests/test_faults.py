@@ -14,8 +14,8 @@ import pytest
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
 from spiders.clinic import trap_keys
-from tests.faultweb import (DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, PLAIN_WP_PAGES, SECTION_PAGES,
-                            SEED_PATHS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf)
+from tests.faultweb import (CHAIN_OTHERS, DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, PLAIN_WP_PAGES,
+                            SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf)
 from tests.helpers import run_cli
 
 FAST = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=2", "--set", "CLINICVET_RETRY_AFTER_MAX=2",
@@ -357,6 +357,19 @@ def test_a_site_without_pretty_urls_is_crawled_page_by_page(crawl, web):
     assert {f"?page_id={i}" for i in PLAIN_WP_PAGES} <= set(crawled)
     assert clinic(crawl[1], web, "plainwp")["screening"] == 1
     assert clinic(crawl[1], web, "plainwp")["certified_staff"] == 1
+
+
+def test_a_chains_location_page_is_its_own_clinic(crawl, web):
+    # Seeded at one location of a chain: the chain's other locations are other clinics (not
+    # crawled, their doctors not this clinic's staff), and the location's own phone beats the
+    # chain's number in every page's footer. The chain's shared FAQ still counts.
+    crawled = pages(crawl[1], web, "chain")
+    assert {"locations/denver/", "locations/denver/team/", "faq/", "locations/"} <= set(crawled)
+    assert not [p for p in crawled if any(p.startswith(f"locations/{c}") for c in CHAIN_OTHERS)]
+    row = clinic(crawl[1], web, "chain")
+    assert row["phone"] == "+17205550117" and row["screening"] == 1
+    staff = [r[0] for r in crawl[1].execute("select name from staff where clinic_id = ?", [row["id"]])]
+    assert "Alan Reyes" in staff and "Ivo Lindqvist" not in staff
 
 
 def test_a_seed_below_the_home_page_crawls_its_own_section_first(crawl, web):

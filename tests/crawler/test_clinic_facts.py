@@ -3,8 +3,21 @@
 from crawler.clinic_facts import merge_facts
 
 
-def page(depth, title="", **facts):
-    return (depth, facts, title)
+def page(depth, title="", inside=True, **facts):
+    return (depth, facts, title, inside)
+
+
+def test_a_section_seeds_own_phone_beats_the_sites_header():
+    # A chain's Denver location page as the seed (a blind test site): the chain's toll-free number
+    # is in the header of every page, the location's own line only on its pages.
+    chain, denver = "+18885550190", "+17205550117"
+    pages = [page(0, phones=[denver, chain], emails=["denver@m.example", "info@m.example"]),
+             page(1, phones=[chain], emails=["info@m.example"]),
+             *[page(1, inside=False, phones=[chain], emails=["info@m.example"]) for _ in range(5)]]
+    facts = merge_facts(pages, "", "m.example")
+    assert facts["phone"] == denver and facts["email"] == "denver@m.example"
+    # Seeded at the home page, every page is the clinic's own: the repeated number wins as before.
+    assert merge_facts([(d, f, t, True) for d, f, t, _ in pages], "", "m.example")["phone"] == chain
 
 
 def test_a_footer_phone_seen_on_every_page_beats_one_seen_once():

@@ -68,6 +68,7 @@ def test_fax_numbers_are_not_phones():
     assert find_phones("Fax: 512-555-0100 | Phone: 512-555-0199") == ["+15125550199"]
     assert find_phones("P: (512) 555-0199  F: (512) 555-0100") == ["+15125550199"]
     assert find_phones("Fax number 512.555.0100") == []
+    assert find_phones("Fax (records & referrals) 520-555-0135 · Call (520) 555-0134") == ["+15205550134"]
 
 
 def test_address_on_a_numbered_road():
@@ -251,10 +252,10 @@ def test_a_jsonld_address_abroad_keeps_its_country():
       "streetAddress": "90 Queen St W", "addressLocality": "Toronto", "addressRegion": "Ontario",
       "postalCode": "M5H 2N2", "addressCountry": "Canada"}}</script></head><body></body></html>"""
     facts = extract_page(html, "https://lakeshore.example/").facts
-    assert merge_facts([(0, facts, "")], "", "lakeshore.example")["state"] == "CA-ON"
+    assert merge_facts([(0, facts, "", True)], "", "lakeshore.example")["state"] == "CA-ON"
     us = facts | {"address": {**facts["address"], "country": "US", "state": "Texas"}}
-    assert merge_facts([(0, us, "")], "", "lakeshore.example")["state"] == "TX"
+    assert merge_facts([(0, us, "", True)], "", "lakeshore.example")["state"] == "TX"
     # No country given: a region only one country has says which; "NT" (two countries) stays as written.
     for region, state in (("Ontario", "CA-ON"), ("QLD", "AU-QLD"), ("NT", "NT"), ("WA", "WA")):
         bare = facts | {"address": {k: v for k, v in facts["address"].items() if k != "country"} | {"state": region}}
-        assert merge_facts([(0, bare, "")], "", "lakeshore.example")["state"] == state
+        assert merge_facts([(0, bare, "", True)], "", "lakeshore.example")["state"] == state
