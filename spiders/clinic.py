@@ -63,13 +63,15 @@ class Site:
     failed: int = 0
     patterns: Counter = field(default_factory=Counter)  # crawl-trap defence: URLs per pattern
     section: str = ""  # the seed's own section of a larger site ("/services/ketamine/"), if any
+    demoted: set[str] = field(default_factory=set)  # links sent back as their folder had its share
     # With JOBDIR only: what was yielded, replayed on resume. Pages as {"url", "depth", "facts"}
     # (their text is in the database), fetch errors as {"url", "error", "fetched_at"}.
     done: list[dict] = field(default_factory=list)
 
     def __setstate__(self, state: dict) -> None:
         """A crawl stopped by a version without the frontier resumes: its seen URLs were requested."""
-        self.__dict__.update({"frontier": [], "order": 0, "scheduled": len(state.get("seen", ())), **state})
+        self.__dict__.update({"frontier": [], "order": 0, "scheduled": len(state.get("seen", ())),
+                              "demoted": set(), **state})
 
 
 # "es", "pt-BR", "zh_Hans": a language, an optional region or script ("/de-stress/" is no language).
@@ -89,6 +91,9 @@ class LinkRanker:
         self.seed_section = int(data.get("seed_section", 0))
         self.languages = {str(code).lower() for code in data.get("languages") or []}
         self.location_folders = {str(f).lower() for f in data.get("location_folders") or []}
+        crowded = data.get("crowded_folder") or {}
+        self.crowded_after = int(crowded.get("after", 0))  # 0: off
+        self.crowded_penalty = int(crowded.get("penalty", 0))
 
     def skipped(self, url: str) -> bool:
         return any(p.search(url) for p in self.skip)
@@ -457,9 +462,18 @@ class ClinicSpider(scrapy.Spider):
     def _drain(self, site: Site, key: str):
         """Requests for the frontier's best links, keeping at most IN_FLIGHT of the site's out."""
         while site.frontier and site.pending < self.in_flight and site.scheduled < self.max_pages:
-            neg_priority, _, url, depth = heapq.heappop(site.frontier)
+            neg_priority, order, url, depth = heapq.heappop(site.frontier)
             if self._trapped(site, url):  # its pattern had its share while the link waited
                 continue
+            folder = "folder:" + urlsplit(url).path.rstrip("/").rsplit("/", 1)[0] + "/"
+            if (self.ranker.crowded_after and folder != "folder:/" and url not in site.demoted
+                    and site.patterns[folder] >= self.ranker.crowded_after):
+                # Its folder ("/providers/" of a 30-provider practice) had its share: the link
+                # waits behind other kinds of page (contact, pricing) of the same priority.
+                site.demoted.add(url)
+                heapq.heappush(site.frontier, (neg_priority + self.ranker.crowded_penalty, order, url, depth))
+                continue
+            site.patterns[folder] += 1
             keys, calendar = trap_keys(url, self.page_ids)
             site.patterns.update(keys + (["calendar:"] if calendar else []))
             yield self._schedule(site, key, url, depth, -neg_priority)

@@ -43,7 +43,7 @@ SITES = {
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
     "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
-    "plainwp": 35, "chain": 36,
+    "plainwp": 35, "chain": 36, "bigteam": 37,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/",  # a hospital's ketamine service
@@ -426,6 +426,18 @@ class FaultWeb:
                                     "Dr. Ivo Lindqvist, MD, leads this center.", links=menu))
         if path in ("/", "/faq/", "/locations/"):
             return h.send(200, page("Chain of ketamine centers", SCREENING, links=menu))
+        return h.send(404, page("Not found"))
+
+    def site_bigteam(self, h, path, q, n):
+        # A group practice: 45 provider bios (rank high) fill the 40-page budget by themselves; the
+        # contact page (ranks low) holds the address.
+        bios = [(f"/providers/{d}/", f"Provider {d}") for d in _DEPARTMENTS]
+        if path == "/":
+            return h.send(200, page("Big group practice", FILLER, links=bios + [("/contact/", "Contact")]))
+        if path in [b for b, _ in bios]:
+            return h.send(200, page("Provider", "A licensed therapist.", links=[("/", "Home")]))
+        if path == "/contact/":
+            return h.send(200, page("Contact", SCREENING))
         return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):

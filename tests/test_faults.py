@@ -359,6 +359,14 @@ def test_a_site_without_pretty_urls_is_crawled_page_by_page(crawl, web):
     assert clinic(crawl[1], web, "plainwp")["certified_staff"] == 1
 
 
+def test_a_folder_of_many_bios_leaves_budget_for_other_pages(crawl, web):
+    # 45 provider bios outrank the contact page; after its share (8) the folder's other links wait
+    # behind it, so the contact page is fetched within the 40-page budget.
+    crawled = pages(crawl[1], web, "bigteam")
+    assert "contact/" in crawled and len(crawled) == 40
+    assert clinic(crawl[1], web, "bigteam")["screening"] == 1
+
+
 def test_a_chains_location_page_is_its_own_clinic(crawl, web):
     # Seeded at one location of a chain: the chain's other locations are other clinics (not
     # crawled, their doctors not this clinic's staff), and the location's own phone beats the

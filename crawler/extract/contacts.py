@@ -141,6 +141,10 @@ def find_emails(text: str) -> list[str]:
     return out
 
 
+_UNIT = re.compile(r"\b(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|Level)\s*[\w\-]+|#\s*\w+")
+_UNIT_BEFORE = re.compile(r"(?:^|[,\n\u00b7|]\s*)((?i:Suite|Ste\.?|Unit)\s*[\w\-]+)\s*,?\s*$")
+
+
 def find_address(text: str) -> dict:
     """The first US street address in the text, else the first Canadian, Australian or British
     one, as street/city/state/postcode (`state` as normalize_state writes it)."""
@@ -150,8 +154,11 @@ def find_address(text: str) -> dict:
         m, country = next(((hit, abroad) for abroad, pattern in _ABROAD if (hit := pattern.search(text))), (None, ""))
     if not m:
         return {}
+    street = m.group("street").strip(" ,")
+    if (unit := _UNIT_BEFORE.search(text[max(0, m.start() - 30):m.start()])) and not _UNIT.search(street):
+        street = f"{street}, {unit.group(1)}"  # "Suite 105, 7014 E Camelback Rd" puts the suite first
     return {
-        "street": m.group("street").strip(" ,"),
+        "street": street,
         "city": m.group("city").strip(),
         "state": normalize_state(m.groupdict().get("state") or "", country),
         "postcode": m.group("postcode"),

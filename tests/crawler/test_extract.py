@@ -81,6 +81,8 @@ def test_address_from_free_text():
     addr = find_address("Visit us\n1200 Harbor Blvd., Suite 210\nAustin, TX 78701\nOpen daily")
     assert addr == {"street": "1200 Harbor Blvd., Suite 210", "city": "Austin", "state": "TX", "postcode": "78701"}
     assert find_address("We have 3 offices and 12 nurses.") == {}
+    # The suite written first, on one line (two blind test sites).
+    assert find_address("Suite 105, 7014 E Camelback Rd, Scottsdale AZ 85251")["street"] == "7014 E Camelback Rd, Suite 105"
 
 
 def test_addresses_in_capitals_on_grid_numbers_and_broadway():
