@@ -67,6 +67,12 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("If you're thinking about suicide, call or text 9-8-8 at any hour.", [], []),
     ("In 2019 a nasal spray made from esketamine was approved for treatment-resistant depression.", [], []),
     ("Guests come to us for low mood, anxiety and that stuck feeling you just can't shake.", [], ["Anxiety"]),
+    # Round 6: other programmes suggested elsewhere, research, side effects and intake screens.
+    ("If ketamine is not a good fit, we will suggest other options such as TMS or Spravato programs nearby.", [], []),
+    ("A handful of small trials have looked at ketamine for OCD, with mixed results.", [], []),
+    ("Less common: vomiting, headache, anxiety during the infusion.", ["IV infusion"], []),
+    ("We go through your history, your physical health, and any substance use.", [], []),
+    ("You will fill in the PHQ-9 and a suicide-risk screen before your visit.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
