@@ -53,7 +53,7 @@ _STREET_WORDS = (
     r"Parade|Pde|Esplanade|Close|Grove|Mews|Gardens|Quay|Wharf)"
 )
 # Numbered roads name no street word after the name: "301 Route 17 North", "12 US-1 S", "880 State Hwy 121".
-_NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte\.?|Highway|Hwy\.?|Road|Rd\.?|SR|CR|FM|US)[\s\-]*\d{1,4}[A-Z]?(?:\s+(?:North|South|East|West|[NSEW]{1,2})\b\.?)?"
+_NUMBERED_ROAD = r"(?:(?:State|County|US|U\.S\.|Farm to Market)\s+)?(?:Route|Rte\.?|Highway|Hwy\.?|Road|Rd\.?|SR|CR|FM|US)[\s\-]*\d{1,4}[A-Z]?(?:/\d{1,4})?(?:\s+(?:North|South|East|West|[NSEW]{1,2})\b\.?)?"
 # "1200 Harbor Blvd, Suite 210, Austin, TX 78701" with parts on separate lines or not. It starts
 # with a digit: the lookahead tries the rest only there.
 _STREET = (
@@ -142,7 +142,7 @@ def find_emails(text: str) -> list[str]:
 
 
 _UNIT = re.compile(r"\b(?i:Suite|Ste\.?|Unit|Building|Bldg\.?|Floor|Fl\.?|Level)\s*[\w\-]+|#\s*\w+")
-_UNIT_BEFORE = re.compile(r"(?:^|[,\n\u00b7|]\s*)((?i:Suite|Ste\.?|Unit)\s*[\w\-]+)\s*,?\s*$")
+_UNIT_BEFORE = re.compile(r"(?:^|[,\n\u00b7|]\s*)((?i:Suite|Ste\.?|Unit)\s*[\w\-]+|(?i:\d{1,2}(?:st|nd|rd|th)\s+Floor|(?:Floor|Level)\s+\d{1,2}))\s*,?\s*$")
 
 
 def find_address(text: str) -> dict:

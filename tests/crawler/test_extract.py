@@ -75,6 +75,7 @@ def test_address_on_a_numbered_road():
     assert find_address("301 Route 17 North, Suite 800, Rutherford, NJ 07070") == {
         "street": "301 Route 17 North, Suite 800", "city": "Rutherford", "state": "NJ", "postcode": "07070"}
     assert find_address("880 State Hwy 121\nLewisville, TX 75067")["street"] == "880 State Hwy 121"
+    assert find_address("2291 US Hwy 64/84\nTierra Amarilla, NM 87575")["street"] == "2291 US Hwy 64/84"
 
 
 def test_address_from_free_text():
@@ -83,6 +84,7 @@ def test_address_from_free_text():
     assert find_address("We have 3 offices and 12 nurses.") == {}
     # The suite written first, on one line (two blind test sites).
     assert find_address("Suite 105, 7014 E Camelback Rd, Scottsdale AZ 85251")["street"] == "7014 E Camelback Rd, Suite 105"
+    assert find_address("2nd Floor, 12 Halden Mews\nLondon W1G 8TX")["street"] == "12 Halden Mews, 2nd Floor"
 
 
 def test_addresses_in_capitals_on_grid_numbers_and_broadway():
