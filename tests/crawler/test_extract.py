@@ -243,7 +243,7 @@ def test_addresses_in_canada_australia_and_the_uk():
         "street": "1200 Bay Street, Suite 300", "city": "Toronto", "state": "CA-ON", "postcode": "M5R 2A5"}
     assert find_address("455 Granville St\nVancouver, British Columbia V6C 1T1")["state"] == "CA-BC"
     assert find_address("Level 4, 88 Collins Street, Melbourne VIC 3000") == {
-        "street": "88 Collins Street", "city": "Melbourne", "state": "AU-VIC", "postcode": "3000"}
+        "street": "88 Collins Street, Level 4", "city": "Melbourne", "state": "AU-VIC", "postcode": "3000"}
     assert find_address("12 Harley Street, London W1G 9PG") == {
         "street": "12 Harley Street", "city": "London", "state": "GB", "postcode": "W1G 9PG"}
     # A US address on the same page comes first; a Washington ZIP is not Western Australia's.
