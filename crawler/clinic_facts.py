@@ -43,11 +43,13 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
 
 def _own_vote(own: list, others: list, key: str) -> str | None:
     """The vote among a key's values on the section's own pages (two per page), leaving out those
-    that most pages outside the section show too: the site's header and footer."""
+    that most pages outside the section show too (the site's header and footer); the other pages'
+    vote when the section names none."""
     values = [v for _, f, _, _ in own for v in f.get(key, [])[:2] if v]
     elsewhere = Counter(v for _, f, _, _ in others for v in set(f.get(key, [])))
     sitewide = {v for v, n in elsewhere.items() if n >= 2 and n * 2 > len(others)}
-    return _vote([v for v in values if v not in sitewide]) or _vote(values)
+    return (_vote([v for v in values if v not in sitewide]) or _vote(values)
+            or _vote([v for _, f, _, _ in others for v in f.get(key, [])[:2]]))
 
 
 def _vote(values: list) -> str | None:

@@ -150,8 +150,8 @@ _CALENDAR_KEYS = {"date", "day", "month", "year", "week", "start", "end", "from"
 def trap_keys(url: str, page_ids: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
     """Pattern keys a URL counts against (query-string variants of its path; its path with digits
     as N plus its query's parameter names), and whether it looks like a calendar page. A query made
-    only of page_ids ("/?page_id=42", "page.php?id=7") names a page of a site
-    without pretty URLs, as a path does elsewhere: it counts against no key."""
+    only of page_ids ("/?page_id=42", "page.php?id=7") names a page of a site without pretty URLs,
+    as a path does elsewhere: it counts against no key."""
     parts = urlsplit(url)
     names = sorted({k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
     calendar = bool(_CALENDAR_PATH.search(parts.path) or _CALENDAR_KEYS.intersection(names))
@@ -469,7 +469,7 @@ class ClinicSpider(scrapy.Spider):
             if (self.ranker.crowded_after and folder != "folder:/" and url not in site.demoted
                     and site.patterns[folder] >= self.ranker.crowded_after):
                 # Its folder ("/providers/" of a 30-provider practice) had its share: the link
-                # waits behind other kinds of page (contact, pricing) of the same priority.
+                # goes back, ranked crowded_folder.penalty lower, behind other kinds of page.
                 site.demoted.add(url)
                 heapq.heappush(site.frontier, (neg_priority + self.ranker.crowded_penalty, order, url, depth))
                 continue

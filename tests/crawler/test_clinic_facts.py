@@ -16,6 +16,8 @@ def test_a_section_seeds_own_phone_beats_the_sites_header():
              *[page(1, inside=False, phones=[chain], emails=["info@m.example"]) for _ in range(5)]]
     facts = merge_facts(pages, "", "m.example")
     assert facts["phone"] == denver and facts["email"] == "denver@m.example"
+    # A section that names no phone of its own takes the site's.
+    assert merge_facts([page(0), page(1, inside=False, phones=[chain])], "", "m.example")["phone"] == chain
     # Seeded at the home page, every page is the clinic's own: the repeated number wins as before.
     assert merge_facts([(d, f, t, True) for d, f, t, _ in pages], "", "m.example")["phone"] == chain
 
