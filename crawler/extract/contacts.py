@@ -10,8 +10,8 @@ import yaml
 # The lookarounds at the start only say where a match can begin (a token's first character, a
 # phone's first sign), which spares the regex engine a failed attempt at every letter of the page.
 _PHONE = re.compile(r"(?<![\w.])(?=[+(\d])(?:\+?1[\s.\-]?)?\(?[2-9]\d{2}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w])")
-# A number labelled as a fax ("Fax: …", "F: …", "Fax (records & referrals) …") is not the clinic's phone, nor one a form
-# is faxed to in running text ("fax the questionnaire to us at 844-…").
+# A number labelled as a fax ("Fax: …", "F: …", "Fax (records & referrals) …") is not the clinic's
+# phone, nor one a form is faxed to in running text ("fax the questionnaire to us at 844-…").
 _FAX_LABEL = re.compile(r"(?:\bfax\b|\bf\b|\bfacsimile\b)\s*(?:\([^()]{0,40}\)\s*)?(?:number|no\.?|#)?\s*[:.\-]?\s*$", re.I)
 _FAX_TO = re.compile(r"\bfax(?:ed|ing)?\b[^.\n]{0,40}\b(?:to|at)\s+(?:us\s+)?(?:at\s+)?$", re.I)
 # Crisis lines and stock-photo IDs are not the clinic's phone (crawler/extract/phones.yml).
