@@ -44,8 +44,10 @@ TIER_ORDER = ("meets-basics", "incomplete", "not-enough-info", "red-flags")
 SCORE_BINS = tuple((low, low + 9 if low < 90 else 100) for low in range(0, 100, 10))
 Z95 = NormalDist().inv_cdf(0.975)
 
-# A clinic counts once it has been scored; a seed that was never reached has no tier and no flags.
-SCORED = "tier IS NOT NULL"
+# A clinic counts once it has been scored; a seed that was never reached has no tier and no flags,
+# and a site that offers no ketamine care (a vet, a TMS centre: rules.yml ketamine_gate) is no
+# part of the market the figures describe.
+SCORED = "tier IS NOT NULL AND tier != 'no-ketamine-service'"
 POSITIVE_COLOR, RED_COLOR, ANXIETY_COLOR, OTHER_COLOR = "#2b7bba", "#c0392b", "#8e44ad", "#95a5a6"
 
 

@@ -39,7 +39,7 @@ class ScorePipeline:
 
     async def process_item(self, item):
         if isinstance(item, PageItem) and item.text and not item.signals:  # else scored with its parse, or memo
-            item.signals = await self.workers.run(score_text, item.text, item.url, self.rules_path)
+            item.signals = await self.workers.run(score_text, item.text, item.url, self.rules_path, item.title)
         return item
 
 
@@ -50,7 +50,7 @@ class SiteState:
     seed_url: str
     seed_name: str
     signals: list[tuple[int, str, PageSignals]] = field(default_factory=list)  # (depth, url, signals)
-    facts: list[tuple[int, dict, str]] = field(default_factory=list)  # (depth, facts, title)
+    facts: list[tuple[int, dict, str, bool]] = field(default_factory=list)  # (depth, facts, title, inside)
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
     staff: dict[str, dict] = field(default_factory=dict)  # by staff_key: the page saying most of them
@@ -195,7 +195,7 @@ class StorePipeline:
             fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
             # Home page first, then by URL: evidence does not depend on download order.
             ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
-            self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules),
+            self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules, site=True),
                                     list(state.staff.values()), run_id=self.crawl_id)
         else:
             self.failed += 1

@@ -24,12 +24,12 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
         for clinic_id, crawl_id in clinics:
             rows = store.pages_of(clinic_id, crawl_id, extract_version())
             before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
-            signals = [scan_page(text or "", url, rules) for url, text, _, _ in rows]
+            signals = [scan_page(text or "", url, rules, title or "") for url, text, _, _, title in rows]
             staff = {}
-            for url, text, _, memo in rows:
+            for url, text, _, memo, _ in rows:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 add_staff(staff, people, url)
-            result = aggregate(signals, rules)
+            result = aggregate(signals, rules, site=True)
             store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)
             pages += len(rows)
             changed += (result.score, result.tier) != tuple(before)

@@ -175,10 +175,10 @@ class Store:
         return rows
 
     def pages_of(self, clinic_id: int, crawl_id: int | None, extract_version: str = ""):
-        """(url, text, depth, facts) of the clinic's successfully fetched pages from that crawl;
+        """(url, text, depth, facts, title) of the clinic's successfully fetched pages from that crawl;
         facts is the page memo's packed facts when that extraction version made them, else None."""
         return self.db.execute(
-            "select p.url, p.text, p.depth, m.facts from pages p left join page_memo m "
+            "select p.url, p.text, p.depth, m.facts, p.title from pages p left join page_memo m "
             "on m.url = p.url and m.extract_version = ? where p.clinic_id = ? and p.status < 400 "
             "and p.crawl_id is ? order by p.depth, p.url", [extract_version, clinic_id, crawl_id]).fetchall()
 

@@ -39,7 +39,7 @@ def read_html(html: str, url: str, rules_path: str | None) -> tuple[ExtractedPag
     again to be scored (the score pipeline then has nothing to do for this page); also packs what
     the page memo keeps of it (crawler.page_memo.packed)."""
     page = extract_page(html, url)
-    signals = score_text(page.text, url, rules_path)
+    signals = score_text(page.text, url, rules_path, page.title)
     return page, signals, packed(page.facts, page.links, signals)
 
 
@@ -49,9 +49,9 @@ def extract_pdf(body: bytes) -> tuple[str, ExtractedPage]:
     return title, text_to_page(text)
 
 
-def score_text(text: str, url: str, rules_path: str | None) -> dict:
+def score_text(text: str, url: str, rules_path: str | None, title: str = "") -> dict:
     # load_rules is cached per path: each worker compiles the rules (and keeps their sentence cache) once.
-    return scan_page(text, url, load_rules(rules_path)).to_dict()
+    return scan_page(text, url, load_rules(rules_path), title).to_dict()
 
 
 def _init_worker(crawl_pid: int) -> None:

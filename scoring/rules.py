@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from . import model as model_module  # DEFAULT_MODEL is read at call time: crawler/resources.py may repoint it
+from .gate import KetamineGate
 from .model import ModelError, SentenceModel, load_model
 from .prefilter import leading_prefixes
 
@@ -68,6 +69,7 @@ class Rules:
     myth_label: re.Pattern = re.compile(r"(?!x)x")
     rebuttal: re.Pattern = re.compile(r"(?!x)x")
     legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices: no positive flag there
+    gate: KetamineGate = field(default_factory=KetamineGate)  # sites that offer no ketamine care
     evidence_per_flag: int = 5
     source: str = ""
     model: SentenceModel | None = None  # the second reader (scoring/model.py); None: rules alone
@@ -114,6 +116,20 @@ def _model_path(name, source: str) -> Path:
         return beside
     shipped = Path(model_module.DEFAULT_MODEL)
     return shipped if path == Path(shipped.name) else beside
+
+
+def _gate(spec: dict, rx) -> KetamineGate:
+    if not isinstance(spec, dict):
+        raise RuleError("ketamine_gate: expected a mapping")
+    if not spec.get("tier"):
+        return KetamineGate()
+    return KetamineGate(
+        tier=str(spec["tier"]), terms=rx(spec.get("terms", r"(?!x)x"), "ketamine_gate.terms"),
+        named=rx(spec.get("named", r"(?!x)x"), "ketamine_gate.named"),
+        offer=rx(spec.get("offer", r"(?!x)x"), "ketamine_gate.offer"),
+        service=rx(spec.get("service", r"(?!x)x"), "ketamine_gate.service"),
+        blog_pages=rx(spec.get("blog_pages", r"(?!x)x"), "ketamine_gate.blog_pages"),
+        share=float(spec.get("share", 0.5)), services=[str(x) for x in spec.get("services") or []])
 
 
 def _model_flags(wanted, model: SentenceModel) -> dict:
@@ -221,6 +237,7 @@ def _compile(data: dict, source: str) -> Rules:
         myth_label=rx(lexicon.get("myth_label", r"(?!x)x"), "lexicon.myth_label"),
         rebuttal=rx(lexicon.get("rebuttal", r"(?!x)x"), "lexicon.rebuttal"),
         legal_pages=rx(data.get("legal_pages") or r"(?!x)x", "legal_pages"),
+        gate=_gate(data.get("ketamine_gate") or {}, rx),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
         model=model, model_source=str(model_path or ""),
     )

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .gate import page_mark
 from .model import features
 from .offerings import load_offerings, sentence_offerings
 from .prefilter import word_prefixes
@@ -53,23 +54,25 @@ class PageSignals:
     services: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     by_model: list[str] = field(default_factory=list)  # flags whose evidence the model found
+    ketamine: str = ""  # what the page says of ketamine care, for the site's gate (scoring/gate.py)
 
     def to_dict(self) -> dict:
         return {"url": self.url, "words": self.words, "evidence": self.evidence,
-                "services": self.services, "conditions": self.conditions, "by_model": self.by_model}
+                "services": self.services, "conditions": self.conditions, "by_model": self.by_model,
+                "ketamine": self.ketamine}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageSignals":
         return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}),
                    list(d.get("services") or []), list(d.get("conditions") or []),
-                   list(d.get("by_model") or []))
+                   list(d.get("by_model") or []), str(d.get("ketamine") or ""))
 
 
 MODEL_MIN_WORDS = 6  # a menu item or a terse line is too little for a statistical reading
 CACHE_LIMIT = 200_000  # sentences remembered per rule set (a few tens of MB at most)
 
 
-def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSignals:
+def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str = "") -> PageSignals:
     rules = rules or load_rules()
     sents = sentences(text or "")
     words = sum(s.words for s in sents if s.text == s.snippet)  # merged FAQ statements not twice
@@ -95,8 +98,9 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None) -> PageSigna
             evidence[flag] = [snippet]
             by_model.append(flag)
     vocabulary = load_offerings()
+    mark = page_mark(url, title, (s.text for s in sents), rules.gate) if rules.gate.tier else ""
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
-                       [k for k in vocabulary.conditions if k in labels], by_model)
+                       [k for k in vocabulary.conditions if k in labels], by_model, mark)
 
 
 def statements(text: str) -> list[Sentence]:

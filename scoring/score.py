@@ -8,6 +8,7 @@ described evaluation, as the rubric says (an evaluation the rules found, not the
 
 from dataclasses import dataclass, field
 
+from .gate import offers_ketamine
 from .offerings import load_offerings
 from .rules import FLAGS, Rules, load_rules
 from .scan import PageSignals
@@ -46,7 +47,10 @@ class ClinicScore:
         }
 
 
-def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicScore:
+def aggregate(pages: list[PageSignals], rules: Rules | None = None, site: bool = False) -> ClinicScore:
+    """One clinic's score from its pages' signals. site: the pages are a whole site (a crawl, a
+    rescore), its seed page first, and a site that offers no ketamine care (scoring/gate.py) sets
+    no flag."""
     rules = rules or load_rules()
     # The rules' and the model's evidence are collected apart, each with its own cap: the model's
     # counts only for flags no rule found anywhere on the site.
@@ -70,10 +74,13 @@ def aggregate(pages: list[PageSignals], rules: Rules | None = None) -> ClinicSco
     elif flags["no_screening_claim"]:
         flags["screening"] = []
     words = sum(p.words for p in pages)
+    services = _union((p.services for p in pages), load_offerings().services)
+    conditions = _union((p.conditions for p in pages), load_offerings().conditions)
+    if site and not offers_ketamine([p.ketamine for p in pages], rules.gate):
+        services = [s for s in services if s not in rules.gate.services]
+        return ClinicScore(0, rules.gate.tier, words, {f: [] for f in FLAGS}, services, conditions)
     present = {f for f, ev in flags.items() if ev}
-    return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags,
-                       _union((p.services for p in pages), load_offerings().services),
-                       _union((p.conditions for p in pages), load_offerings().conditions))
+    return ClinicScore(score_of(present, rules), tier_of(present, words, rules), words, flags, services, conditions)
 
 
 def _union(lists, vocabulary: dict) -> list[str]:

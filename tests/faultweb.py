@@ -43,7 +43,7 @@ SITES = {
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
     "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
-    "plainwp": 35, "chain": 36, "bigteam": 37,
+    "plainwp": 35, "chain": 36, "bigteam": 37, "vet": 38,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/",  # a hospital's ketamine service
@@ -438,6 +438,19 @@ class FaultWeb:
             return h.send(200, page("Provider", "A licensed therapist.", links=[("/", "Home")]))
         if path == "/contact/":
             return h.send(200, page("Contact", SCREENING))
+        return h.send(404, page("Not found"))
+
+    def site_vet(self, h, path, q, n):
+        # An animal hospital in a seed list: ketamine is one of its anaesthetics, and what it says
+        # of evaluations, monitoring and its doctors is about pets.
+        if path == "/":
+            return h.send(200, page("Fernbrook Animal Hospital", "Caring for dogs and cats since 1998.",
+                                    links=[("/anesthesia/", "Anesthesia"), ("/team/", "Our team")]))
+        if path == "/anesthesia/":
+            return h.send(200, page("Anesthesia", SCREENING, "We monitor blood pressure, ECG and oxygen "
+                                    "saturation throughout. Drugs such as ketamine may be used."))
+        if path == "/team/":
+            return h.send(200, page("Our team", STAFF))
         return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):

@@ -105,6 +105,18 @@ def test_flag_prevalence_counts_scored_clinics_only(db):
     assert {r["flag"] for r in rows if r["kind"] == "red"} == set(RED_FLAGS)
 
 
+def test_sites_that_offer_no_ketamine_care_are_left_out_of_the_market(tmp_path):
+    # A veterinary hospital in the seed list (tier no-ketamine-service, no flag): not a clinic of the
+    # market, so no denominator, score band or tier row counts it.
+    db = build_db(tmp_path / "c.db")
+    sqlite_utils.Database(db)["clinics"].insert({"id": 12, "name": "Animal hospital", "domain": "vet.example",
+                                                 "state": "CA", "tier": "no-ketamine-service", "score": 0,
+                                                 "status": "ok", **{f: 0 for f in FLAGS}})
+    assert analysis.counts(db).scored_clinics == 10
+    assert all(r["clinics"] == 10 for r in analysis.flag_prevalence(db))
+    assert "no-ketamine-service" not in {r["tier"] for r in analysis.tier_distribution(db)}
+
+
 def test_score_and_tier_distribution(db):
     scores = {(r["score_from"], r["score_to"]): r["clinics"] for r in analysis.score_distribution(db)}
     assert scores == {(0, 9): 3, (10, 19): 0, (20, 29): 1, (30, 39): 1, (40, 49): 0, (50, 59): 2,

@@ -13,6 +13,7 @@ import pytest
 
 from crawler.middlewares import address_kind, retry_after_seconds
 from crawler.pdf import PdfError, pdf_text
+from scoring import FLAGS
 from spiders.clinic import trap_keys
 from tests.faultweb import (CHAIN_OTHERS, DEEP_PAGES, INTAKE_PDF_LINES, NOT_SEEDS, PLAIN_WP_PAGES,
                             SECTION_PAGES, SEED_PATHS, SITES, UNRESOLVABLE_URL, FaultWeb, make_pdf)
@@ -365,6 +366,16 @@ def test_a_folder_of_many_bios_leaves_budget_for_other_pages(crawl, web):
     crawled = pages(crawl[1], web, "bigteam")
     assert "contact/" in crawled and len(crawled) == 40
     assert clinic(crawl[1], web, "bigteam")["screening"] == 1
+
+
+def test_a_site_that_offers_no_ketamine_care_sets_no_flag(crawl, web):
+    # The animal hospital's evaluation, monitoring and doctors are about pets: tier
+    # no-ketamine-service, no flag, no evidence; its pages are stored as any other site's.
+    row = clinic(crawl[1], web, "vet")
+    assert row["tier"] == "no-ketamine-service" and row["score"] == 0 and row["status"] == "ok"
+    assert not any(row[f] for f in FLAGS)
+    assert not crawl[1].execute("select count(*) from evidence where clinic_id = ?", [row["id"]]).fetchone()[0]
+    assert len(pages(crawl[1], web, "vet")) == 3
 
 
 def test_a_chains_location_page_is_its_own_clinic(crawl, web):

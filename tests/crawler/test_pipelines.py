@@ -32,7 +32,7 @@ def test_clinics_are_written_when_their_site_is_done_not_at_the_end(tmp_path):
     store.open_spider()
     screening = "Every patient completes a psychiatric evaluation before the first infusion."
     # Alder's done-signal arrives before its last page (pipelines run items concurrently).
-    store.process_item(page(A, "", "Welcome to Alder."))
+    store.process_item(page(A, "", "Welcome to Alder, a ketamine clinic."))
     store.process_item(SiteDoneItem(site="alder.example", seed_url=A, seed_name="", items=2))
     store.process_item(page(B, "", "Welcome to Birch."))
     assert clinics(db) == {}  # Alder's second item is still to come

@@ -26,7 +26,7 @@ def test_pool_gives_the_same_results_as_inline():
             a, sa, pa = await inline.run(read_html, PAGE, "https://cedar.example/", None)
             b, sb, pb = await pooled.run(read_html, PAGE, "https://cedar.example/", None)
             assert pa == pb == packed(b.facts, b.links, sb)  # the memo's blobs, packed by the worker
-            scored = await pooled.run(score_text, b.text, "https://cedar.example/", None)  # the pipeline's call
+            scored = await pooled.run(score_text, b.text, "https://cedar.example/", None, b.title)  # the pipeline's call
             return a, b, sa, sb, scored
         finally:
             pooled.close()

@@ -1,0 +1,62 @@
+"""Sites that offer no ketamine care set no flag (scoring/gate.py, rules.yml `ketamine_gate`).
+
+The pages are in our own words, after the negative controls of the seventh round of blind test
+websites: a veterinary hospital, an oral surgeon, a TMS centre, a psychiatry practice's blog.
+"""
+
+from scoring import aggregate, load_rules, scan_page
+
+RULES = load_rules()
+VET = [("https://vet.example/", "Home | Fernbrook Animal Hospital",
+        "Caring for dogs and cats since 1998. Before surgery we review your pet's history and run bloodwork."),
+       ("https://vet.example/anesthesia/", "Anesthesia & Surgery | Fernbrook Animal Hospital",
+        "Our board-certified veterinary anesthesiologist tailors each protocol. We monitor blood pressure, "
+        "ECG and oxygen throughout. Drugs such as ketamine and dexmedetomidine may be used. Some pets are "
+        "groggy or nauseous afterward."),
+       ("https://vet.example/contact/", "Contact | Fernbrook Animal Hospital", "Call us at 503-555-0144."),
+       ("https://vet.example/blog/ketamine-in-the-news/", "Ketamine in the news",
+        "Ketamine clinics for depression are in the news; we only use ketamine as an anesthetic.")]
+
+
+def site(pages):
+    return aggregate([scan_page(text, url, RULES, title) for url, title, text in pages], RULES, site=True)
+
+
+def test_a_site_that_names_ketamine_without_offering_it_sets_no_flag():
+    result = site(VET)
+    assert result.tier == "no-ketamine-service" and result.score == 0
+    assert not any(result.flags.values())
+    # The same pages read one by one, as `clinicvet eval` reads a passage, keep their flags.
+    assert aggregate([scan_page(VET[1][2], VET[1][0], RULES, VET[1][1])], RULES).flags["medical_monitoring"]
+
+
+def test_saying_it_does_not_offer_ketamine_is_not_offering_it():
+    pages = [("https://psych.example/", "Home | Alder Psychiatry", "We do not offer ketamine or Spravato. "
+              "Every new patient has a full psychiatric evaluation with a psychiatrist."),
+             ("https://psych.example/team/", "Our Team | Alder Psychiatry", "Rhea Banks, MD, psychiatrist.")]
+    assert site(pages).tier == "no-ketamine-service"
+
+
+def test_ketamine_clinics_keep_their_flags_however_they_say_so():
+    evaluation = "Every patient has a psychiatric evaluation before the first visit."
+    team = ("https://c.example/team/", "Team | Fair Oaks", "Lena Ruiz, MD, medical director. " + evaluation)
+    # A page that names ketamine in its title or address.
+    assert site([("https://c.example/", "Fair Oaks", "Welcome."), team,
+                 ("https://c.example/ketamine/", "Ketamine | Fair Oaks", "Ask us.")]).flags["screening"]
+    # The clinic's voice offering it, on any page that is not a post.
+    assert site([("https://c.example/", "Fair Oaks", "Welcome."), team,
+                 ("https://c.example/services/", "Services", "Our practice now offers IV ketamine.")]).flags["screening"]
+    # The seed page naming it plainly as its care, once.
+    assert site([("https://c.example/", "Welcome", "Compassionate ketamine infusion care in Tacoma."),
+                 team, ("https://c.example/pricing/", "Pricing", "Plans from $400."),
+                 ("https://c.example/contact/", "Contact", "Call us.")]).flags["screening"]
+    # A retreat that names ketamine on most of its pages, though in no title.
+    retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
+               for p in ("about", "stay", "faq")]
+    assert site([("https://r.example/", "Stillwater Retreats", "Rest and renewal."), *retreat]).flags["screening"]
+
+
+def test_a_site_scored_before_the_gate_existed_passes():
+    old = [scan_page("Every patient has a psychiatric evaluation.", "https://c.example/", RULES)]
+    old[0].ketamine = ""  # signals from a page memo written before pages had marks
+    assert aggregate(old, RULES, site=True).flags["screening"]
