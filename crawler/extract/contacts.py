@@ -93,6 +93,13 @@ def to_e164(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def country_code(country: str) -> str:
+    """A dialling region other than the US's for a country code or name ("AU", "Australia",
+    "United Kingdom"), or "" for the US, an unknown country or none."""
+    code = _COUNTRY_BY_NAME.get((country or "").strip().lower(), (country or "").strip().upper())
+    return code if code in set(REGION_BY_TLD.values()) - {"US"} else ""
+
+
 def region_for(url: str) -> str:
     """The dialling region of a site's numbers, from its host's last label (US unless listed)."""
     host = urlsplit(url or "").hostname or ""

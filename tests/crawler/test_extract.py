@@ -177,6 +177,15 @@ def test_numbers_are_read_in_the_sites_country():
     assert find_phones("Bookings: (02) 9876 5432 (Mon-Fri)", "AU") == ["+61298765432"]
 
 
+def test_a_site_abroad_on_a_com_domain_dials_as_its_address_says():
+    # An Australian clinic on a .com domain (a blind test site): "(07) 5550 0147" is Brisbane.
+    html = ('<html><body><p>Phone (07) 5550 0147</p><p>Level 4, 231 Wickham Terrace, Spring Hill QLD 4000</p>'
+            '</body></html>')
+    assert extract_page(html, "https://moreton.example/").facts["phones"] == ["+61755500147"]
+    us = '<html><body><p>Call (512) 555-0143. 100 Main St, Austin, TX 78701</p></body></html>'
+    assert extract_page(us, "https://austin.example/").facts["phones"] == ["+15125550143"]
+
+
 def test_a_number_with_another_country_code_is_read_on_any_site():
     assert find_phones("London clinic +44 20 7946 0123 · Austin (512) 555-0143") == ["+442079460123", "+15125550143"]
 
