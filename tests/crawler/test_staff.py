@@ -150,12 +150,13 @@ def test_people_the_page_cites_are_not_its_staff():
 def test_therapists_licences_and_nursing_certifications_are_credentials():
     text = ("Lena Fairbanks, LISW-S\nPsychotherapist\nRenee Castillo, RN, CEN\nInfusion Nurse\n"
             "Dr. Rosa Delgado, PT, DPT\nPhysical Therapist\nHanna Kowal, RN, BScN\nClinic Nurse\n"
-            "Priya Desai, LPC, NCC\nTherapist")
+            "Priya Desai, LPC, NCC\nTherapist\nRosalind Okafor, DVM, DACVAA\nVeterinary Anesthesiologist")
     assert find_staff(text) == [StaffMember("Lena Fairbanks", "LISW-S", "Psychotherapist"),
                                 StaffMember("Renee Castillo", "RN, CEN", "Infusion Nurse"),
                                 StaffMember("Rosa Delgado", "PT, DPT", "Physical Therapist"),
                                 StaffMember("Hanna Kowal", "RN, BScN", "Clinic Nurse"),
-                                StaffMember("Priya Desai", "LPC, NCC", "Therapist")]
+                                StaffMember("Priya Desai", "LPC, NCC", "Therapist"),
+                                StaffMember("Rosalind Okafor", "DVM, DACVAA", "Veterinary Anesthesiologist")]
 
 
 def test_a_card_with_the_role_between_name_and_credentials():
