@@ -171,7 +171,9 @@ _ANAPHOR = re.compile(r"^\W*(?:it|this (?:medication|medicine|drug|treatment|spr
 
 
 # A sentence in quotation marks: a testimonial, or a claim a myths page quotes to rebut it.
-_QUOTED = re.compile(r"^\W{0,3}[\"\u201c\u2018']")
+_QUOTED = re.compile(r"^(?:\d{1,2}[.)]\s*)?\W{0,3}[\"\u201c\u2018']")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me|we|we're|our|us)\b", re.I)
+_SIGNED = re.compile(r"^\W*(?:[-\u2013\u2014~]|[A-Z][a-z]+\s+[A-Z]\.?(?:\W|$))")  # "— Dana R.", "Dana R."
 
 
 def _reads_neighbours(sent: Sentence) -> bool:
@@ -192,12 +194,19 @@ def _sets(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
 
 
 def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
-    """A quoted claim under a "Myth:" label or followed by its rebuttal ("It isn't; …", "Fact: …")."""
-    if not _QUOTED.match(sents[i].text):
+    """A quoted claim under a "Myth:" label or followed by its rebuttal ("It isn't; …", "Fact: …"),
+    or a quoted slogan in no one's voice followed by comment on it ("“Permanent cure.” Depression
+    is often a recurring illness."), as a post on ad phrases lists them; a testimonial speaks in
+    the first person or is signed."""
+    text = sents[i].text
+    if not _QUOTED.match(text):
         return False
     before = sents[i - 1].text if i else ""
     after = sents[i + 1].text if i + 1 < len(sents) else ""
-    return bool(rules.myth_label.search(before) or rules.rebuttal.search(after))
+    if rules.myth_label.search(before) or rules.rebuttal.search(after):
+        return True
+    return (sents[i].words <= 6 and not _FIRST_PERSON.search(text) and bool(after)
+            and not _QUOTED.match(after) and not _SIGNED.match(after) and not _FIRST_PERSON.search(after))
 
 
 def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
