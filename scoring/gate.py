@@ -6,7 +6,8 @@ options", an addiction centre's warnings, a psychiatry practice's blog. What the
 evaluations, monitoring or their doctors is about something else, so the flags, which the rubric
 defines for a clinic's ketamine (or esketamine) care, are not set for them. Each page gets a mark
 here; the site offers ketamine care when a page that is not a blog post names it in its address
-or title, says in the clinic's voice that it offers it, or when most such pages mention it.
+or title or says in the clinic's voice that it offers it, when the seed page names it plainly as
+its care, or when half such pages mention it. The gate fails open: a site it cannot read passes.
 """
 
 import re
@@ -29,7 +30,7 @@ class KetamineGate:
 
 
 _NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b")
-_PLAIN = re.compile(rf"{_NEGATED.pattern}|[\"\u201c\u201d?]")
+_QUOTED_OR_ASKED = re.compile(r"[\"\u201c\u201d?]")  # a testimonial's "my doctor suggested ketamine therapy"
 _MARKS = ("named", "offer", "service", "mention", "none")
 
 
@@ -42,7 +43,7 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate) -> str:
     mentions = [s for s in sentences if gate.terms.search(s) and not _NEGATED.search(s)]  # "we don't offer ketamine"
     if any(gate.offer.search(s) for s in mentions):
         return "offer"
-    if any(gate.service.search(s) and not _PLAIN.search(s) for s in mentions):
+    if any(gate.service.search(s) and not _QUOTED_OR_ASKED.search(s) for s in mentions):
         return "service"
     return "mention" if mentions else "none"
 
