@@ -27,6 +27,7 @@ CLINIC_COLUMNS = BASE_COLUMNS + list(FLAGS) + [f"{f}_evidence_url" for f in FLAG
 SUMMARY_COLUMNS = (["state", "clinics"] + [c for f in FLAGS for c in (f, f"{f}_pct")]
                    + ["mean_score", "crawl_ids"])
 ALL_STATES = "all"  # the summary's total row
+NO_KETAMINE = "no-ketamine-service"  # the tier of a site that offers no ketamine care (rules.yml ketamine_gate)
 UNKNOWN_STATE = "unknown"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "1980-01-01T00:00:00Z"
@@ -80,9 +81,12 @@ def report_rows(db_path: str | Path, where: ReportFilter = ReportFilter()):
 
 
 def summary_rows(db_path: str | Path, where: ReportFilter = ReportFilter()) -> list[dict]:
-    """One dict per state (alphabetical, then "unknown"), then the "all" row."""
+    """One dict per state (alphabetical, then "unknown"), then the "all" row. Sites that offer no
+    ketamine care are no part of the market a summary describes, unless their tier is asked for."""
     groups: dict[str, list] = {}
     for row in report_rows(db_path, where):
+        if row["tier"] == NO_KETAMINE and NO_KETAMINE not in where.tiers:
+            continue
         groups.setdefault(row["state"] or UNKNOWN_STATE, []).append(row)
     states = sorted(s for s in groups if s != UNKNOWN_STATE) + [s for s in groups if s == UNKNOWN_STATE]
     rows = [_summarise(s, groups[s]) for s in states]

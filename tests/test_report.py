@@ -67,6 +67,19 @@ def test_summary_counts_and_percentages_by_state(demo_crawl, tmp_path):
         assert float(total[f"{flag}_pct"]) == round(100 * count / int(total["clinics"]), 1)
 
 
+def test_summary_leaves_out_sites_that_offer_no_ketamine_care(demo_crawl, tmp_path):
+    # A copy of the demo database with one clinic re-tiered as a site offering no ketamine care.
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(demo_crawl.db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+        clinic = dst.execute("select id from clinics where tier is not null order by id").fetchone()[0]
+        dst.execute("update clinics set tier = 'no-ketamine-service' where id = ?", [clinic])
+    total = summary_rows(db)[-1]
+    assert total["clinics"] == len(ids(demo_crawl.db, "1")) - 1
+    asked = summary_rows(db, ReportFilter(tiers=("no-ketamine-service",)))
+    assert asked[-1]["clinics"] == 1
+
+
 def test_xlsx_and_json_hold_the_same_rows(demo_crawl, tmp_path):
     write_report(demo_crawl.db, tmp_path / "r.csv")
     csv_rows = rows_of(tmp_path / "r.csv")
