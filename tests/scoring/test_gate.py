@@ -30,6 +30,19 @@ def test_a_site_that_names_ketamine_without_offering_it_sets_no_flag():
     assert aggregate([scan_page(VET[1][2], VET[1][0], RULES, VET[1][1])], RULES).flags["medical_monitoring"]
 
 
+def test_a_pointer_to_a_post_or_a_vets_infusion_is_not_an_offer():
+    pages = [("https://p.example/", "Lakeshore Pain", "Nerve blocks and lidocaine infusions. "
+              "Every patient has a consultation and a physical exam with a physician."),
+             ("https://p.example/faq/", "FAQ", "See our blog post on lidocaine and ketamine infusions."),
+             ("https://p.example/team/", "Team", "Karen Holloway, MD."), ("https://p.example/c/", "Contact", "Call.")]
+    assert site(pages).tier == "no-ketamine-service"
+    vet = VET[:3] + [("https://vet.example/pain/", "Pain care", "For some dogs we may recommend a low-dose "
+                      "ketamine infusion during a quiet hospital stay."),
+                     ("https://vet.example/dental/", "Dental care", "Cleanings for dogs and cats."),
+                     ("https://vet.example/vaccines/", "Vaccines", "Core vaccines for puppies and kittens.")]
+    assert site(vet).tier == "no-ketamine-service"
+
+
 def test_saying_it_does_not_offer_ketamine_is_not_offering_it():
     pages = [("https://psych.example/", "Home | Alder Psychiatry", "We do not offer ketamine or Spravato. "
               "Every new patient has a full psychiatric evaluation with a psychiatrist."),
@@ -50,6 +63,12 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
     assert site([("https://c.example/", "Welcome", "Compassionate ketamine infusion care in Tacoma."),
                  team, ("https://c.example/pricing/", "Pricing", "Plans from $400."),
                  ("https://c.example/contact/", "Contact", "Call us.")]).flags["screening"]
+    # A spa's one drip that holds ketamine, named once on its menu (a round-8 test site).
+    assert site([("https://s.example/", "Solana Lounge", "Hydration and vitamin drips."), team,
+                 ("https://s.example/menu/", "Drip Menu", "Our Mood Drip combines magnesium and a low dose of "
+                  "ketamine, infused over 40 minutes."),
+                 ("https://s.example/contact/", "Contact", "Call us."),
+                 ("https://s.example/faq/", "FAQ", "Walk-ins are welcome for hydration drips.")]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]
