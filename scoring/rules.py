@@ -127,8 +127,9 @@ def _gate(spec: dict, rx) -> KetamineGate:
         tier=str(spec["tier"]), terms=rx(spec.get("terms", r"(?!x)x"), "ketamine_gate.terms"),
         named=rx(spec.get("named", r"(?!x)x"), "ketamine_gate.named"),
         offer=rx(spec.get("offer", r"(?!x)x"), "ketamine_gate.offer"),
-        service=rx(spec.get("service", r"(?!x)x"), "ketamine_gate.service"),
+        not_care=rx(spec.get("not_care", r"(?!x)x"), "ketamine_gate.not_care"),
         blog_pages=rx(spec.get("blog_pages", r"(?!x)x"), "ketamine_gate.blog_pages"),
+        blog_titles=rx(spec.get("blog_titles", r"(?!x)x"), "ketamine_gate.blog_titles"),
         share=float(spec.get("share", 0.5)), services=[str(x) for x in spec.get("services") or []])
 
 

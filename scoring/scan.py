@@ -98,7 +98,8 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
             evidence[flag] = [snippet]
             by_model.append(flag)
     vocabulary = load_offerings()
-    mark = page_mark(url, title, (s.text for s in sents), rules.gate) if rules.gate.tier else ""
+    mark = (page_mark(url, title, (s.text for s in sents), rules.gate,
+                      lambda text: sentence_offerings(text, word_prefixes(text))) if rules.gate.tier else "")
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
                        [k for k in vocabulary.conditions if k in labels], by_model, mark)
 

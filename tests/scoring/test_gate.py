@@ -43,6 +43,18 @@ def test_a_pointer_to_a_post_or_a_vets_infusion_is_not_an_offer():
     assert site(vet).tier == "no-ketamine-service"
 
 
+def test_comparisons_and_other_options_are_not_an_offer():
+    # A TMS centre's "Other treatment options" page and a psychiatry blog teaser (rounds 7 and 8).
+    pages = [("https://t.example/", "Valley TMS", "Spravato vs. IV Ketamine: a plain comparison. "
+              "Every patient has a consultation with our psychiatrist."),
+             ("https://t.example/other/", "Other Treatment Options | Valley TMS", "IV ketamine\nSpravato"),
+             ("https://t.example/team/", "Team", "Gwen Hale, MD."), ("https://t.example/faq/", "FAQ", "Is TMS safe?"),
+             ("https://t.example/contact/", "Contact", "If you are receiving ketamine treatment somewhere else, tell us."),
+             ("https://t.example/tms/", "What is TMS", "Magnetic pulses, 19 minutes a day."),
+             ("https://t.example/cost/", "Cost", "Most plans cover TMS.")]
+    assert site(pages).tier == "no-ketamine-service"
+
+
 def test_saying_it_does_not_offer_ketamine_is_not_offering_it():
     pages = [("https://psych.example/", "Home | Alder Psychiatry", "We do not offer ketamine or Spravato. "
               "Every new patient has a full psychiatric evaluation with a psychiatrist."),
@@ -69,6 +81,12 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
                   "ketamine, infused over 40 minutes."),
                  ("https://s.example/contact/", "Contact", "Call us."),
                  ("https://s.example/faq/", "FAQ", "Walk-ins are welcome for hydration drips.")]).flags["screening"]
+    # A pain group's infusion page listing ketamine beside lidocaine, as a heading (round 8).
+    assert site([("https://p.example/", "Valley Pain", "Nerve blocks and infusions."), team,
+                 ("https://p.example/infusions/", "Infusion Therapy", "Lidocaine infusions\nKetamine infusions\n"
+                  "Low-dose ketamine, given over four hours, can help CRPS."),
+                 ("https://p.example/contact/", "Contact", "Call us."),
+                 ("https://p.example/forms/", "Forms", "Print the intake form.")]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]
