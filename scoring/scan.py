@@ -78,11 +78,14 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
     words = sum(s.words for s in sents if s.text == s.snippet)  # merged FAQ statements not twice
     evidence: dict[str, list[str]] = {}
     labels: set[str] = set()
+    named: dict[str, tuple[str, ...]] = {}  # sentence -> the labels it names, for the site's gate
     for i, sent in enumerate(sents):
         if sent.question:
             continue
         flags, offered = _read(sent, sents, i, rules)
-        labels.update(offered)
+        if offered:
+            labels.update(offered)
+            named[sent.text] = offered
         for flag in flags:
             found = evidence.setdefault(flag, [])
             if sent.snippet not in found and len(found) < rules.evidence_per_flag:
@@ -98,8 +101,7 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
             evidence[flag] = [snippet]
             by_model.append(flag)
     vocabulary = load_offerings()
-    mark = (page_mark(url, title, (s.text for s in sents), rules.gate,
-                      lambda text: sentence_offerings(text, word_prefixes(text))) if rules.gate.tier else "")
+    mark = page_mark(url, title, (s.text for s in sents), rules.gate, lambda t: named.get(t, ())) if rules.gate.tier else ""
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
                        [k for k in vocabulary.conditions if k in labels], by_model, mark)
 
