@@ -28,7 +28,7 @@ from statistics import NormalDist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from scoring import FLAGS, RED_FLAGS
+from scoring import FLAGS, NO_KETAMINE_TIER, RED_FLAGS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DB = PROJECT_ROOT / "data" / "demo.db"
@@ -47,7 +47,7 @@ Z95 = NormalDist().inv_cdf(0.975)
 # A clinic counts once it has been scored; a seed that was never reached has no tier and no flags,
 # and a site that offers no ketamine care (a vet, a TMS centre: rules.yml ketamine_gate) is no
 # part of the market the figures describe.
-SCORED = "tier IS NOT NULL AND tier != 'no-ketamine-service'"
+SCORED = f"tier IS NOT NULL AND tier != '{NO_KETAMINE_TIER}'"
 POSITIVE_COLOR, RED_COLOR, ANXIETY_COLOR, OTHER_COLOR = "#2b7bba", "#c0392b", "#8e44ad", "#95a5a6"
 
 

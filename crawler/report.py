@@ -20,14 +20,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoring import FLAGS
+from scoring import FLAGS, NO_KETAMINE_TIER
 
 BASE_COLUMNS = ["name", "website", "phone", "city", "state", "score", "tier"]
 CLINIC_COLUMNS = BASE_COLUMNS + list(FLAGS) + [f"{f}_evidence_url" for f in FLAGS] + ["clinic_id", "crawl_id"]
 SUMMARY_COLUMNS = (["state", "clinics"] + [c for f in FLAGS for c in (f, f"{f}_pct")]
                    + ["mean_score", "crawl_ids"])
 ALL_STATES = "all"  # the summary's total row
-NO_KETAMINE = "no-ketamine-service"  # the tier of a site that offers no ketamine care (rules.yml ketamine_gate)
 UNKNOWN_STATE = "unknown"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "1980-01-01T00:00:00Z"
@@ -85,7 +84,7 @@ def summary_rows(db_path: str | Path, where: ReportFilter = ReportFilter()) -> l
     ketamine care are no part of the market a summary describes, unless their tier is asked for."""
     groups: dict[str, list] = {}
     for row in report_rows(db_path, where):
-        if row["tier"] == NO_KETAMINE and NO_KETAMINE not in where.tiers:
+        if row["tier"] == NO_KETAMINE_TIER and NO_KETAMINE_TIER not in where.tiers:
             continue
         groups.setdefault(row["state"] or UNKNOWN_STATE, []).append(row)
     states = sorted(s for s in groups if s != UNKNOWN_STATE) + [s for s in groups if s == UNKNOWN_STATE]

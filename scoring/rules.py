@@ -123,14 +123,10 @@ def _gate(spec: dict, rx) -> KetamineGate:
         raise RuleError("ketamine_gate: expected a mapping")
     if not spec.get("tier"):
         return KetamineGate()
-    return KetamineGate(
-        tier=str(spec["tier"]), terms=rx(spec.get("terms", r"(?!x)x"), "ketamine_gate.terms"),
-        named=rx(spec.get("named", r"(?!x)x"), "ketamine_gate.named"),
-        offer=rx(spec.get("offer", r"(?!x)x"), "ketamine_gate.offer"),
-        not_care=rx(spec.get("not_care", r"(?!x)x"), "ketamine_gate.not_care"),
-        blog_pages=rx(spec.get("blog_pages", r"(?!x)x"), "ketamine_gate.blog_pages"),
-        blog_titles=rx(spec.get("blog_titles", r"(?!x)x"), "ketamine_gate.blog_titles"),
-        share=float(spec.get("share", 0.5)), services=[str(x) for x in spec.get("services") or []])
+    patterns = {name: rx(spec.get(name, r"(?!x)x"), f"ketamine_gate.{name}")
+                for name in ("terms", "named", "offer", "not_care", "blog_pages", "blog_titles")}
+    return KetamineGate(tier=str(spec["tier"]), share=float(spec.get("share", 0.5)),
+                        services=[str(x) for x in spec.get("services") or []], **patterns)
 
 
 def _model_flags(wanted, model: SentenceModel) -> dict:

@@ -463,7 +463,8 @@ class ClinicSpider(scrapy.Spider):
         """Requests for the frontier's best links, keeping at most IN_FLIGHT of the site's out."""
         while site.frontier and site.pending < self.in_flight and site.scheduled < self.max_pages:
             neg_priority, order, url, depth = heapq.heappop(site.frontier)
-            if self._trapped(site, url):  # its pattern had its share while the link waited
+            traps = self._trap_keys(url)
+            if self._trapped(site, traps):  # its pattern had its share while the link waited
                 continue
             folder = "folder:" + urlsplit(url).path.rstrip("/").rsplit("/", 1)[0] + "/"
             if (self.ranker.crowded_after and folder != "folder:/" and url not in site.demoted
@@ -474,8 +475,7 @@ class ClinicSpider(scrapy.Spider):
                 heapq.heappush(site.frontier, (neg_priority + self.ranker.crowded_penalty, order, url, depth))
                 continue
             site.patterns[folder] += 1
-            keys, calendar = trap_keys(url, self.page_ids)
-            site.patterns.update(keys + (["calendar:"] if calendar else []))
+            site.patterns.update(traps)
             yield self._schedule(site, key, url, depth, -neg_priority)
 
     def _text(self, response: TextResponse) -> str:
@@ -502,12 +502,14 @@ class ClinicSpider(scrapy.Spider):
         item.title = title or urlsplit(response.url).path.rsplit("/", 1)[-1]
         item.text, item.facts = page.text, page.facts
 
-    def _trapped(self, site: Site, url: str) -> bool:
-        """A crawl trap (endless calendar, query-string variants): refused once the URL's pattern
-        has had its share (CLINICVET_TRAP_MAX_*) of the site's budget."""
+    def _trap_keys(self, url: str) -> list[str]:
+        """The trap counters a URL counts against (trap_keys), "calendar:" among them for a calendar page."""
         keys, calendar = trap_keys(url, self.page_ids)
-        if calendar:
-            keys.append("calendar:")
+        return keys + ["calendar:"] if calendar else keys
+
+    def _trapped(self, site: Site, keys: list[str]) -> bool:
+        """A crawl trap (endless calendar, query-string variants): refused once one of the URL's
+        trap counters (_trap_keys) has had its share (CLINICVET_TRAP_MAX_*) of the site's budget."""
         for k in keys:
             if site.patterns[k] >= self.trap_caps[k.split(":", 1)[0]]:
                 self.crawler.stats.inc_value("clinicvet/trap_skipped")
@@ -529,7 +531,7 @@ class ClinicSpider(scrapy.Spider):
         _settle requests the best of it when the page's callback ends."""
         if site.scheduled >= self.max_pages:
             return  # the budget is spent: no link of this page can be requested
-        links = {}
+        links, traps = {}, {}
         for url, anchor in page_links:
             if url in site.seen or site_key(url) not in site.hosts:  # the menu's links: seen, mostly
                 continue
@@ -539,10 +541,11 @@ class ClinicSpider(scrapy.Spider):
             if site.section and self.ranker.other_location(site.section, url):
                 self.crawler.stats.inc_value("clinicvet/other_location_skipped")
                 continue
-            calendar_penalty = 50 if trap_keys(url, self.page_ids)[1] else 0  # real pages before calendar pages
+            traps[url] = self._trap_keys(url)
+            calendar_penalty = 50 if "calendar:" in traps[url] else 0  # real pages before calendar pages
             links[url] = max(links.get(url, -1000), self._rank(site, url, anchor) - calendar_penalty)
         for url, prio in sorted(links.items(), key=lambda kv: -kv[1]):
-            if self._trapped(site, url):
+            if self._trapped(site, traps[url]):
                 continue
             site.seen.add(url)
             site.order += 1

@@ -3,8 +3,7 @@
 
 from dataclasses import dataclass, field
 
-from .contacts import (NOT_CLINIC_NUMBERS, country_code, find_address, find_emails, find_phones, region_for,
-                       to_e164)
+from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones, region_for, to_e164
 from .html import parse_html
 from .jsonld import clinic_facts, jsonld_nodes, people
 from .links import resolve_links
@@ -33,13 +32,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         text = f"{text}\n{ld['description']}" if text else ld["description"]
 
     address = ld.get("address") or find_address(text)
-    # "calmclinic.co.uk": numbers dialled as in the UK; a .com site whose address is in Brisbane,
-    # as in Australia ("(07) 5550 0147" is no US number).
-    region = region_for(url)
-    state = (address or {}).get("state", "")
-    country = (address or {}).get("country") or (state.split("-")[0] if "-" in state else state)
-    if region == "US" and (abroad := country_code(country)) and abroad != "CA":  # Canada dials as the US
-        region = abroad
+    region = region_for(url, address)
     phones = [p for p in _unique([to_e164(p, region) for p in ld.get("phones", []) + parsed.tel_links]
                                  + find_phones(text, region))
               if p not in NOT_CLINIC_NUMBERS]  # a tel: link to a crisis line

@@ -93,17 +93,18 @@ def to_e164(raw: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def country_code(country: str) -> str:
-    """A dialling region other than the US's for a country code or name ("AU", "Australia",
-    "United Kingdom"), or "" for the US, an unknown country or none."""
-    code = _COUNTRY_BY_NAME.get((country or "").strip().lower(), (country or "").strip().upper())
-    return code if code in set(REGION_BY_TLD.values()) - {"US"} else ""
-
-
-def region_for(url: str) -> str:
-    """The dialling region of a site's numbers, from its host's last label (US unless listed)."""
+def region_for(url: str, address: dict | None = None) -> str:
+    """The dialling region of a site's numbers, from its host's last label ("calmclinic.co.uk":
+    the UK), else from the country of its address (a .com site in Brisbane dials as Australia:
+    "(07) 5550 0147" is no US number); US unless either says otherwise. Canada dials as the US."""
     host = urlsplit(url or "").hostname or ""
-    return REGION_BY_TLD.get(host.rsplit(".", 1)[-1], "US")
+    region = REGION_BY_TLD.get(host.rsplit(".", 1)[-1], "US")
+    if region != "US" or not address:
+        return region
+    state = address.get("state", "")
+    country = (address.get("country") or (state.split("-")[0] if "-" in state else state)).strip()
+    code = _COUNTRY_BY_NAME.get(country.lower(), country.upper())
+    return code if code in set(REGION_BY_TLD.values()) - {"US", "CA"} else "US"
 
 
 def find_phones(text: str, region: str = "US") -> list[str]:

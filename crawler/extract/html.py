@@ -76,9 +76,7 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
     for a in doc.iter("a"):
         if href := (a.get("href") or "").strip():
             _sort_href(href, lambda: " ".join("".join(a.itertext()).split()), tels, mails, links)
-    for alt in doc.xpath("//img/@alt[contains(., '@')]"):  # an address shown as a picture, spam-proof
-        mails.extend(find_emails(alt))
-    alts = _alts(doc.xpath("//img/@alt[contains(., ',')]"))
+    alts = _alts([str(a) for a in doc.xpath("//img/@alt")], mails)
     base = doc.find(".//base[@href]")
     body = doc.find("body")
     parts: list[str] = []
@@ -90,9 +88,13 @@ def _parse_with_lxml(html: str) -> ParsedHtml:
                       base.get("href").strip() if base is not None else "", alts)
 
 
-def _alts(values) -> list[str]:
-    """Alt texts short enough to caption a photo (a person's name and credentials), each once."""
-    return list(dict.fromkeys(a for a in (_clean(str(v)) for v in values) if 5 < len(a) <= 200))
+def _alts(values: list[str], mails: list[str]) -> list[str]:
+    """Images' alt texts: an email address shown as a picture (spam-proof) joins `mails`; those
+    short enough to caption a photo of a person ("Kim Tran, RN") are returned, each once."""
+    for alt in values:
+        if "@" in alt:
+            mails.extend(find_emails(alt))
+    return list(dict.fromkeys(a for a in (_clean(v) for v in values if "," in v) if 5 < len(a) <= 200))
 
 
 def _walk(el, out: list[str]) -> None:
@@ -147,9 +149,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     for a in soup.find_all("a", href=True):
         if href := a["href"].strip():
             _sort_href(href, lambda: _clean(a.get_text()), tels, mails, links)
-    for img in soup.find_all("img", alt=lambda v: v and "@" in v):
-        mails.extend(find_emails(img["alt"]))
-    alts = _alts(img["alt"] for img in soup.find_all("img", alt=lambda v: v and "," in v))
+    alts = _alts([img["alt"] for img in soup.find_all("img", alt=True)], mails)
 
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()

@@ -64,7 +64,7 @@ _OWN_BEFORE = re.compile(rf"\b(?:{_words('own_before')})\b", re.I)
 _CITED_AFTER = re.compile(rf"^[\s,()]*(?:(?:at|of|from|the|a|an|and)\s+)*(?:\S+\s+){{0,2}}?(?:{_words('cited_after')})\b", re.I)
 # A quotation's attribution: '"…no exception." -Stanislav Grof, MD' quotes someone, it does not list staff.
 _ATTRIBUTION = re.compile(r"[\"\u201c\u201d\u2019]\s*[-\u2013\u2014~]{1,2}\s*$")
-_QUOTE_END = re.compile(r"[\"\u201c\u201d\u2019]\s*$")
+_DASHES = " -\u2013\u2014~"
 _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s)")
 _DR_TITLE = re.compile(r"^Dr\.?\s+")
 
@@ -146,8 +146,8 @@ def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = "
         role_text, carry = _split_role(m.group("role") or "")
         name, title = _name(m.group("name"))
         # Not "Baltimore, MD 21201", "Reset Restore MD, S.C." or "According to Ann Lee, MD".
-        quoted = _ATTRIBUTION.search(before) or (not before.strip(" -\u2013\u2014~") and before.strip() and _QUOTE_END.search(prev))
-        if name and not (quoted or _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after) or _cited(before, after)):
+        if name and not (_attributed(before, prev) or _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after)
+                         or _cited(before, after)):
             role = given or _role_before(before) or _role(role_text) or title or _role_line(nxt)
             yield StaffMember(name, _creds(m.group("creds")), role)
         given = carry
@@ -192,6 +192,13 @@ def _role_before(before: str) -> str:
     if not segment.endswith(":"):
         return ""
     return _role(re.sub(r"^(?:our|the|an?)\s+", "", _LEAD_IN.sub("", segment[:-1]), flags=re.I))  # "Meet our clinical lead:"
+
+
+def _attributed(before: str, prev: str) -> bool:
+    """Whether the name signs a quotation, on the quote's line or on a dash line after it."""
+    if not before.strip():
+        return False
+    return bool(_ATTRIBUTION.search(before if before.strip(_DASHES) else f"{prev} {before}"))
 
 
 def _cited(before: str, after: str) -> bool:
