@@ -18,7 +18,7 @@ from w3lib.encoding import html_to_unicode
 
 from .contacts import find_emails
 
-DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "nav", "select",
+DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "select",
              "option", "input", "textarea", "object", "embed", "canvas", "head"]
 BLOCK_TAGS = ["p", "div", "section", "article", "aside", "header", "footer", "main", "li", "ul",
               "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
@@ -29,6 +29,9 @@ MENU_CLASSES = {"menu", "sub-menu", "nav-menu", "navbar", "navbar-nav", "main-me
                 "mobile-menu", "menu-item", "breadcrumb", "breadcrumbs", "skip-link",
                 "elementor-nav-menu", "dropdown-menu", "mega-menu", "main-navigation",
                 "site-navigation", "nav", "nav-links"}
+# <nav> is a menu unless it holds prose, this many characters not in links: Webflow's dropdown (an
+# FAQ answer) is a <nav class="w-dropdown-list">; a menu's toggles ("Menu", "About") are short.
+NAV_PROSE = 60
 _CF_EMAIL = "/cdn-cgi/l/email-protection"
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -106,7 +109,7 @@ def _walk(el, out: list[str]) -> None:
                 out.append(child.tail)
             continue
         tag = tag.lower()
-        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child):
+        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child, tag == "nav"):
             if child.tail:
                 out.append(child.tail)
             continue
@@ -125,13 +128,13 @@ def _walk(el, out: list[str]) -> None:
             out.append(child.tail)
 
 
-def _is_menu(el) -> bool:
+def _is_menu(el, nav: bool = False) -> bool:
     classes = el.get("class")
-    if not classes or MENU_CLASSES.isdisjoint(classes.split()):
+    if not nav and (not classes or MENU_CLASSES.isdisjoint(classes.split())):
         return False
     text = len("".join(el.itertext()).strip())
     links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
-    return text == 0 or links >= 0.6 * text
+    return text == 0 or links >= 0.6 * text or (nav and text - links < NAV_PROSE)
 
 
 def _parse_with_bs4(html: str) -> ParsedHtml:
@@ -155,7 +158,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": "navigation"}):
         tag.decompose()
-    for tag in soup.find_all(class_=lambda c: c in MENU_CLASSES):
+    for tag in soup.find_all("nav") + soup.find_all(class_=lambda c: c in MENU_CLASSES):
         if not tag.decomposed and _mostly_links(tag):
             tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -201,7 +204,7 @@ def _mostly_links(tag) -> bool:
     text = len(tag.get_text(strip=True))
     anchors = [tag] if tag.name == "a" else tag.find_all("a")
     links = sum(len(a.get_text(strip=True)) for a in anchors)
-    return text == 0 or links >= 0.6 * text
+    return text == 0 or links >= 0.6 * text or (tag.name == "nav" and text - links < NAV_PROSE)
 
 
 def _clean(s: str) -> str:

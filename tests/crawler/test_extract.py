@@ -20,6 +20,18 @@ def test_visible_text_drops_scripts_styles_menus_and_comments():
     assert "We use cookies" in text  # banners stay; the scorer counts them once
 
 
+def test_a_nav_holding_prose_is_content_a_nav_of_links_is_a_menu():
+    # Webflow's dropdown puts an FAQ answer in <nav class="w-dropdown-list">, as a blind test site did.
+    html = ('<html><body><nav><a href="/">Home</a> <a href="/faq/">FAQ</a> <span>Menu</span></nav>'
+            '<div class="faq-item w-dropdown"><div class="w-dropdown-toggle">Is ketamine addictive?</div>'
+            '<nav class="faq-answer w-dropdown-list"><p>Ketamine can be misused, so we screen for a history '
+            'of substance use before the first dose.</p></nav></div></body></html>')
+    for parse in (_parse_with_lxml, _parse_with_bs4):
+        text = parse(html).text
+        assert "we screen for a history of substance use" in text
+        assert "Home" not in text and "Menu" not in text
+
+
 def test_br_and_blocks_break_lines():
     lines = page("wordpress_home.html").text.split("\n")
     assert "410 Larimer St, Suite 3" in lines and "Denver, CO 80202" in lines
