@@ -61,12 +61,16 @@ _LEAD_IN = re.compile(rf"^(?:(?:{_words('lead_ins')})\b[\s,]*)+", re.I)
 _BUSINESS = re.compile(rf"^\s*,?\s*(?:{_words('business_suffixes')})(?!\w)")
 _CITED_BEFORE = re.compile(rf"\b(?:{_words('cited_before')})\b", re.I)
 _OWN_BEFORE = re.compile(rf"\b(?:{_words('own_before')})\b", re.I)
+_OUTSIDE_BEFORE = re.compile(rf"\b(?:{_words('outside_before')})\b", re.I)
 _CITED_AFTER = re.compile(rf"^[\s,()]*(?:(?:at|of|from|the|a|an|and)\s+)*(?:\S+\s+){{0,2}}?(?:{_words('cited_after')})\b", re.I)
 # A quotation's attribution: '"…no exception." -Stanislav Grof, MD' quotes someone, it does not list staff.
 _ATTRIBUTION = re.compile(r"[\"\u201c\u201d\u2019]\s*[-\u2013\u2014~]{1,2}\s*$")
 _DASHES = " -\u2013\u2014~"
 _INITIAL = re.compile(r"\s+[A-Z]\.(?=\s)")
 _DR_TITLE = re.compile(r"^Dr\.?\s+")
+# Who signs a testimonial ("Small business owner", "Patient since 2021"): not a role on the staff.
+_NOT_STAFF_ROLE = re.compile(rf"\b(?:{_words('not_staff_roles')})\b", re.I)
+_QUOTE_ENDS = ('"', "\u201d", "\u2019", "'")
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ def find_staff(text: str) -> list[StaffMember]:
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
         if not _HINT.search(line):
+            if member := _card(line, lines[i + 1] if i + 1 < len(lines) else "", lines[i - 1] if i else ""):
+                found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
         if m := _ROLE_FIRST.match(line):
@@ -125,6 +131,19 @@ def find_staff(text: str) -> list[StaffMember]:
             if better(vars(found[key]) if key in found else None, vars(member)):
                 found[key] = member
     return [StaffMember(*plain_name(m.name, m.credentials), m.role) for m in found.values()]
+
+
+def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
+    """A team card with no credential: a name alone on its line and a role alone on the next
+    ("Tom Becker" / "Patient Care Coordinator"). Not a testimonial's signature ("Mark Davis" /
+    "Small business owner" under a quotation)."""
+    if len(line) > 40 or not _NAME_LINE.match(line) or _NOT_NAME.search(line) or ROLE_WORDS.search(line):
+        return None
+    role = _role_line(nxt)
+    if not role or len(role.split()) > 6 or _NOT_STAFF_ROLE.search(role) or prev.rstrip().endswith(_QUOTE_ENDS):
+        return None
+    name, title = _name(line)
+    return StaffMember(name, "", role) if name and not title else None
 
 
 def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = ""):
@@ -202,9 +221,9 @@ def _attributed(before: str, prev: str) -> bool:
 
 
 def _cited(before: str, after: str) -> bool:
-    """A person the page cites rather than employs (a researcher, a quoted expert)."""
+    """A person the page cites rather than employs (a researcher, a quoted expert, an outside prescriber)."""
     sentence = re.split(r"[.!?]\s", before)[-1][-100:]
-    if _CITED_BEFORE.search(sentence) and not _OWN_BEFORE.search(sentence):
+    if _OUTSIDE_BEFORE.search(sentence) or (_CITED_BEFORE.search(sentence) and not _OWN_BEFORE.search(sentence)):
         return True
     return bool(_CITED_AFTER.match(after[:60]))
 

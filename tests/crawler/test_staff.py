@@ -188,3 +188,23 @@ def test_several_people_on_one_line_each_keep_their_own_role():
 def test_one_person_written_two_ways_is_one_row():
     [member] = find_staff("Stephen R. Gale, MD\nPain Medicine Physician\nDr. Stephen Gale, MD, sees every new patient.")
     assert member == StaffMember("Stephen R. Gale", "MD", "Pain Medicine Physician")
+
+
+def test_a_team_card_without_credentials_gives_name_and_role():
+    # Round 9 of blind test websites: coordinators, founders and estheticians are staff too.
+    text = ("Meet the team\nOmar Haddad\nPatient Care Coordinator\nOmar answers the phone.\n"
+            "Nina Park, LE\nLicensed Esthetician\nOur Services\nInfusion Suite Manager")
+    assert find_staff(text) == [StaffMember("Omar Haddad", "", "Patient Care Coordinator"),
+                                StaffMember("Nina Park", "LE", "Licensed Esthetician")]
+
+
+def test_a_testimonials_signature_is_not_a_team_card():
+    text = '"The nurses made me feel safe."\nMark Davis\nSmall business owner\nGreta Olsen\nVerified patient'
+    assert find_staff(text) == []
+
+
+def test_an_outside_prescriber_is_not_staff():
+    text = ("We have a referral relationship with Dana Lee, PMHNP-BC, at an independent practice.\n"
+            "Many of our clients work with Dana Lee, PMHNP-BC, for the medicine itself.\n"
+            "Ruth Kaye, LMFT\nKetamine-Assisted Therapist")
+    assert find_staff(text) == [StaffMember("Ruth Kaye", "LMFT", "Ketamine-Assisted Therapist")]
