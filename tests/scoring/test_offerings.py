@@ -73,6 +73,16 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Less common: vomiting, headache, anxiety during the infusion.", ["IV infusion"], []),
     ("We go through your history, your physical health, and any substance use.", [], []),
     ("You will fill in the PHQ-9 and a suicide-risk screen before your visit.", [], []),
+    # Round 9: what the clinic does not (yet) treat, a label's approval, care tried elsewhere, a
+    # clinician's training, the two anxiety disorders written together, a Spanish condition.
+    ("We don't currently treat bipolar disorder or eating disorders.", [], []),
+    ("We are not a Spravato treatment center.", [], []),
+    ("Many of our patients come to us after trying Spravato elsewhere.", [], []),
+    ("IM ketamine injections - coming this spring!", [], []),
+    ("Spravato is FDA-approved for adults with major depressive disorder with acute suicidal ideation.", [], []),
+    ("She completed a fellowship in anxiety and OCD treatment.", [], []),
+    ("We treat generalized and social anxiety with IV ketamine.", ["IV infusion"], ["Anxiety", "GAD", "Social anxiety"]),
+    ("Tratamos la depresión posparto con infusiones de ketamina.", [], ["Postpartum depression"]),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
