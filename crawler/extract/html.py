@@ -109,7 +109,12 @@ def _walk(el, out: list[str]) -> None:
                 out.append(child.tail)
             continue
         tag = tag.lower()
-        if tag in _DROPS or child.get("role") == "navigation" or _is_menu(child, tag == "nav"):
+        if tag in _DROPS:
+            if child.tail:
+                out.append(child.tail)
+            continue
+        if child.get("role") == "navigation" or _is_menu(child, tag == "nav"):
+            out.extend(f"\n{line}\n" for line in menu_prose(" ".join(t.split()) for t in _texts(child)))
             if child.tail:
                 out.append(child.tail)
             continue
@@ -126,6 +131,24 @@ def _walk(el, out: list[str]) -> None:
                 out.append("\n")
         if child.tail:
             out.append(child.tail)
+
+
+# A sentence inside a menu: a mega-menu's description ("Guaranteed relief after your first infusion,
+# or your next one is free."), which a reader sees; a menu's labels ("Screening") are not sentences.
+_SENTENCE = re.compile(r"^\S+(?:\s+\S+){5,}[.!]$")
+
+
+def menu_prose(texts) -> list[str]:
+    """The sentences among a menu's element texts, innermost only (a card's title + description
+    gives the description alone)."""
+    found = [t for t in dict.fromkeys(texts) if _SENTENCE.match(t)]
+    return [t for t in found if not any(o != t and o in t for o in found)]
+
+
+def _texts(el):
+    for node in el.iter():
+        if isinstance(node.tag, str) and node.tag.lower() not in _DROPS:
+            yield "".join(node.itertext())
 
 
 def _is_menu(el, nav: bool = False) -> bool:
@@ -157,10 +180,11 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     for tag in soup.find_all(DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": "navigation"}):
-        tag.decompose()
+        if not tag.decomposed:
+            _replace_menu(soup, tag)
     for tag in soup.find_all("nav") + soup.find_all(class_=lambda c: c in MENU_CLASSES):
         if not tag.decomposed and _mostly_links(tag):
-            tag.decompose()
+            _replace_menu(soup, tag)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for br in soup.find_all("br"):
@@ -172,6 +196,17 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
     lines = (_clean(line) for line in body.get_text().split("\n"))
     text = "\n".join(line for line in lines if line)
     return ParsedHtml(title, text, site_name, jsonld, tels, mails, links, base_href, alts)
+
+
+def _replace_menu(soup, tag) -> None:
+    """A menu out of the text, its sentences (menu_prose) kept in its place."""
+    prose = menu_prose(" ".join(t.get_text().split()) for t in [tag, *tag.find_all(True)])
+    if prose:
+        block = soup.new_tag("div")
+        block.string = "\n".join(prose)
+        tag.replace_with(block)
+    else:
+        tag.decompose()
 
 
 def _sort_href(href: str, anchor, tels: list, mails: list, links: list) -> None:

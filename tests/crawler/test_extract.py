@@ -32,6 +32,17 @@ def test_a_nav_holding_prose_is_content_a_nav_of_links_is_a_menu():
         assert "Home" not in text and "Menu" not in text
 
 
+def test_a_sentence_in_a_mega_menu_is_kept_its_labels_are_not():
+    # A blind test site's mega-menu describes each treatment under its link; the labels stay out.
+    html = ('<html><body><nav role="navigation"><a href="/">Home</a><a href="/screening/">Screening</a>'
+            '<a href="/iv/"><div>Ketamine IV Therapy</div><div>Relief after your first infusion, '
+            'or your next one is free.</div></a></nav><p>Welcome.</p></body></html>')
+    for parse in (_parse_with_lxml, _parse_with_bs4):
+        lines = parse(html).text.split("\n")
+        assert "Relief after your first infusion, or your next one is free." in lines
+        assert not {"Home", "Screening", "Ketamine IV Therapy"} & set(lines)
+
+
 def test_br_and_blocks_break_lines():
     lines = page("wordpress_home.html").text.split("\n")
     assert "410 Larimer St, Suite 3" in lines and "Denver, CO 80202" in lines
