@@ -208,3 +208,9 @@ def test_an_outside_prescriber_is_not_staff():
             "Many of our clients work with Dana Lee, PMHNP-BC, for the medicine itself.\n"
             "Ruth Kaye, LMFT\nKetamine-Assisted Therapist")
     assert find_staff(text) == [StaffMember("Ruth Kaye", "LMFT", "Ketamine-Assisted Therapist")]
+
+
+def test_british_counselling_credentials_and_guest_authors():
+    text = ("Tom Aldous\nMBACP (Accred)\nIntegration Counsellor\n"
+            "October 19, 2023 \u00b7 Guest post by Dr. Alyssa Brandt, PhD, R.Psych. (Bow Valley Psychology)")
+    assert find_staff(text) == [StaffMember("Tom Aldous", "MBACP", "Integration Counsellor")]
