@@ -83,6 +83,13 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("She completed a fellowship in anxiety and OCD treatment.", [], []),
     ("We treat generalized and social anxiety with IV ketamine.", ["IV infusion"], ["Anxiety", "GAD", "Social anxiety"]),
     ("Tratamos la depresión posparto con infusiones de ketamina.", [], ["Postpartum depression"]),
+    # Round 10: a list of what is not treated here, a comparison, a referral on, a choice not to offer.
+    ("Not treated here: OCD, eating disorders, substance use disorders.", [], []),
+    ("Compared with an IV infusion, an injection needs no line.", [], []),
+    ("I'm not the right clinician for chronic pain, but I can suggest someone.", [], []),
+    ("We chose not to offer esketamine at our clinic.", [], []),
+    ("If Spravato suits you better, we can point you toward a center nearby.", [], []),
+    ("We go through your psychiatric history, every medication you have tried and how it went, and any substance use.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
