@@ -113,8 +113,9 @@ def _walk(el, out: list[str]) -> None:
             if child.tail:
                 out.append(child.tail)
             continue
-        if child.get("role") == "navigation" or _is_menu(child, tag == "nav"):
-            out.extend(f"\n{line}\n" for line in menu_prose(" ".join(t.split()) for t in _texts(child)))
+        if (menu := _menu_text(child, tag == "nav")) is not None:
+            if _SENTENCE_END.search(menu):  # most menus hold no sentence: no walk through them
+                out.extend(f"\n{line}\n" for line in menu_prose(" ".join(t.split()) for t in _texts(child)))
             if child.tail:
                 out.append(child.tail)
             continue
@@ -136,6 +137,7 @@ def _walk(el, out: list[str]) -> None:
 # A sentence inside a menu: a mega-menu's description ("Guaranteed relief after your first infusion,
 # or your next one is free."), which a reader sees; a menu's labels ("Screening") are not sentences.
 _SENTENCE = re.compile(r"^\S+(?:\s+\S+){5,}[.!]$")
+_SENTENCE_END = re.compile(r"\w[.!](?:\s|$)")
 
 
 def menu_prose(texts) -> list[str]:
@@ -151,13 +153,17 @@ def _texts(el):
             yield "".join(node.itertext())
 
 
-def _is_menu(el, nav: bool = False) -> bool:
+def _menu_text(el, nav: bool = False) -> str | None:
+    """The text of el when it is a menu (role="navigation", a menu class or a <nav>, mostly links), else None."""
     classes = el.get("class")
+    if el.get("role") == "navigation":
+        return "".join(el.itertext())
     if not nav and (not classes or MENU_CLASSES.isdisjoint(classes.split())):
-        return False
-    text = len("".join(el.itertext()).strip())
+        return None
+    whole = "".join(el.itertext())
+    text = len(whole.strip())
     links = sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
-    return text == 0 or links >= 0.6 * text or (nav and text - links < NAV_PROSE)
+    return whole if text == 0 or links >= 0.6 * text or (nav and text - links < NAV_PROSE) else None
 
 
 def _parse_with_bs4(html: str) -> ParsedHtml:
@@ -200,7 +206,8 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
 
 def _replace_menu(soup, tag) -> None:
     """A menu out of the text, its sentences (menu_prose) kept in its place."""
-    prose = menu_prose(" ".join(t.get_text().split()) for t in [tag, *tag.find_all(True)])
+    prose = (menu_prose(" ".join(t.get_text().split()) for t in [tag, *tag.find_all(True)])
+             if _SENTENCE_END.search(tag.get_text()) else [])
     if prose:
         block = soup.new_tag("div")
         block.string = "\n".join(prose)

@@ -117,7 +117,8 @@ def find_staff(text: str) -> list[StaffMember]:
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
         if not _HINT.search(line):
-            if member := _card(line, lines[i + 1] if i + 1 < len(lines) else "", lines[i - 1] if i else ""):
+            if len(line) <= 40 and (member := _card(line, lines[i + 1] if i + 1 < len(lines) else "",
+                                                    lines[i - 1] if i else "")):
                 found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
@@ -137,8 +138,9 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
     """A team card with no credential: a name alone on its line and a role alone on the next
     ("Tom Becker" / "Patient Care Coordinator"). Not a testimonial's signature ("Mark Davis" /
     "Small business owner" under a quotation)."""
-    if len(line) > 40 or not _NAME_LINE.match(line) or _NOT_NAME.search(line) or ROLE_WORDS.search(line):
-        return None
+    if (not 0 < line.count(" ") < 4 or len(nxt) > 60 or not ROLE_WORDS.search(nxt)
+            or not _NAME_LINE.match(line) or _NOT_NAME.search(line) or ROLE_WORDS.search(line)):
+        return None  # the cheap tests first: most lines are not short, and most next lines name no role
     role = _role_line(nxt)
     if not role or len(role.split()) > 6 or _NOT_STAFF_ROLE.search(role) or prev.rstrip().endswith(_QUOTE_ENDS):
         return None
