@@ -90,6 +90,7 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("We chose not to offer esketamine at our clinic.", [], []),
     ("If Spravato suits you better, we can point you toward a center nearby.", [], []),
     ("We go through your psychiatric history, every medication you have tried and how it went, and any substance use.", [], []),
+    ("Between series, patients can book a quick IM (intramuscular) booster injection.", ["IM injection"], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
