@@ -42,7 +42,15 @@ _TOGGLE = re.compile(r"\?\s*[+\u2212\u2013\u2014\u25be\u25bc\u25b8\u203a\u00bb\u
 _QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
 _PRONOUNS = {"there", "it", "this", "that"}
 _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",
-                    "addictive", "habit-forming", "safe", "covered", "a", "an", "any"}
+                    "addictive", "habit-forming", "safe", "covered", "a", "an", "any", "the", "same",
+                    "right", "effective", "available", "possible", "painful", "dangerous", "legal"}
+# An accordion's sign or a bullet before a question: "+Do I need a referral?", "▸ Is it safe?".
+_LEAD_SIGN = re.compile(r"^[^\w\"'(]+")
+# The asker's words, said back by the clinic: "Will you check my blood pressure?" + "Yes." -> "We
+# check your blood pressure."
+_ASKER = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "myself": "yourself"}
+_ASKER_WORD = re.compile(r"\b(?:i'm|i|me|my|mine|myself)\b", re.I)
+_MODALS = {"will", "would", "must", "should", "can", "could", "shall"}
 _HEDGE = re.compile(r"\b(?:but|only|except|however|although|though|unless|if|as|when|some)\b", re.I)
 
 
@@ -114,15 +122,25 @@ def _answered(question: str, answer: str) -> str:
     if not m or len(m.group("rest").split()) > 8 or _HEDGE.search(m.group("rest")) or _HEDGE.match(tail):
         return ""
     yes = m.group("pol").lower() not in _NEGATIVE
-    q = question.rstrip("?").strip()
+    q = _LEAD_SIGN.sub("", question.rstrip("?").strip())
     if q.lower().startswith("any "):  # "Any side effects? None." -> "there are no side effects."
         return f"there are {'' if yes else 'no '}{q[4:]}."
     if dm := _QUESTION_DO.match(q):
         subj, rest = dm.group("subj"), dm.group("rest")
-        subj = "You" if subj.lower() in {"i", "you"} else subj
+        aux = q.split(None, 1)[0].lower()
+        # "you" asked about with the asker's own words is the clinic: "Will you check my blood pressure?"
+        if subj.lower() == "you" and _ASKER_WORD.search(rest):
+            subj = "We"
+        elif subj.lower() in {"i", "you"}:
+            subj = "You"
+        rest = _ASKER_WORD.sub(lambda w: _ASKER[w.group(0).lower()], rest)
         if not yes and rest.lower().startswith(("have ", "has ")) and not rest.lower().startswith(("have to ", "has to ")):
-            return f"{subj} has no {rest.split(' ', 1)[1]}."  # "Does it have side effects? None." -> "it has no side effects."
-        return f"{subj} {'' if yes else 'do not '}{rest}."
+            # "Does it have side effects? None." -> "it has no side effects."; "Will I have…" -> "You will have no…"
+            verb = f"{aux} have" if aux in _MODALS else "have" if subj in {"You", "We"} else "has"
+            return f"{subj} {verb} no {rest.split(' ', 1)[1]}."
+        if aux in _MODALS:  # "Can ketamine raise my blood pressure? Yes." -> "ketamine can raise your blood pressure."
+            return f"{subj} {aux} {'' if yes else 'not '}{rest}."
+        return f"{subj} {'' if yes else aux + ' not '}{rest}."
     if bm := _QUESTION_BE.match(q):
         words = bm.group("rest").split()
         # Put the verb back after the subject: "Is ketamine addictive" -> "ketamine is (not) addictive".
@@ -133,5 +151,5 @@ def _answered(question: str, answer: str) -> str:
                        max(len(words) - 1, 1))
         subj, pred = words[:cut], words[cut:]
         verb = bm.group("aux").lower() + ("" if yes else " not")
-        return " ".join(subj + [verb] + pred) + "."
+        return _ASKER_WORD.sub(lambda w: _ASKER[w.group(0).lower()], " ".join(subj + [verb] + pred)) + "."
     return ""

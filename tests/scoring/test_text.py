@@ -36,3 +36,20 @@ def test_a_hedged_answer_is_not_merged():
 
 def test_normalize_folds_quotes_and_spaces():
     assert normalize("it\u2019s\u00a0\u201cfine\u201d") == 'it\'s "fine"'
+
+
+def test_short_answers_to_faq_questions_of_every_shape():
+    # Round 11 of blind test websites: accordion signs before the question, the asker's "my" said
+    # back as "your", a "you" that is the clinic, modal verbs kept, "the same" and "there is".
+    pairs = {
+        ("+Is ketamine addictive?", "No."): "ketamine is not addictive.",
+        ("Will you check my blood pressure?", "Yes, throughout."): "We will check your blood pressure.",
+        ("Can ketamine raise my blood pressure?", "Yes, for a short time."): "ketamine can raise your blood pressure.",
+        ("Is the dose the same for everyone?", "No."): "the dose is not the same for everyone.",
+        ("Is there an evaluation before I start?", "Yes, always."): "there is an evaluation before you start.",
+        ("Can you get addicted to ketamine?", "Not at all."): "You can not get addicted to ketamine.",
+        ("Will I have side effects?", "No."): "You will have no side effects.",
+        ("Does the effect last forever?", "No."): "the effect does not last forever.",
+    }
+    for (question, answer), statement in pairs.items():
+        assert statement in [s.text for s in sentences(f"{question}\n{answer}")]
