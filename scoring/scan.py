@@ -40,7 +40,8 @@ _JUST_NEGATED = re.compile(r"\b(?:not|never)\s+$|n't\s+$", re.I)
 # note from a psychiatrist" (the note is as unneeded as the referral, however far from the "don't").
 _LIST_NEGATED = re.compile(
     r"\b(?:don't|do not|doesn't|does not|won't|will not|never|no need for|without)\s+(?:need|require|ask for|have to (?:bring|get|have|provide))\b"
-    r"[^.;:]*,\s*(?:(?:or|and|nor)\s+)?(?:\w+\s+){0,2}$", re.I)
+    # ... to the last item: "a referral, a diagnosis or a long intake appointment" (not "..., but we do a full").
+    r"[^.;:]*,\s*(?![^,]*\b(?:but|we|our|us|you)\b)(?:(?:\w+\s+){1,3}(?:or|and|nor)\s+(?:\w+\s+){0,3}|(?:(?:or|and|nor)\s+)?(?:\w+\s+){0,2})$", re.I)
 _AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
