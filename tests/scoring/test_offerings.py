@@ -91,6 +91,11 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("If Spravato suits you better, we can point you toward a center nearby.", [], []),
     ("We go through your psychiatric history, every medication you have tried and how it went, and any substance use.", [], []),
     ("Between series, patients can book a quick IM (intramuscular) booster injection.", ["IM injection"], []),
+    # Round 11: a comparison with other programmes, hormone troches, vitamin shots, study results.
+    ("Unlike at-home lozenge programs, every session here is in person.", [], []),
+    ("Hormone options include pellets, creams and troches.", [], []),
+    ("Lipo-B12 intramuscular injections are $35.", [], []),
+    ("Studies have reported response rates of up to 70% in treatment-resistant depression.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
