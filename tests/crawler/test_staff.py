@@ -214,3 +214,7 @@ def test_british_counselling_credentials_and_guest_authors():
     text = ("Tom Aldous\nMBACP (Accred)\nIntegration Counsellor\n"
             "October 19, 2023 \u00b7 Guest post by Dr. Alyssa Brandt, PhD, R.Psych. (Bow Valley Psychology)")
     assert find_staff(text) == [StaffMember("Tom Aldous", "MBACP", "Integration Counsellor")]
+
+
+def test_health_coaches_certifications_are_read():
+    assert find_staff("Brianna Cole, NBC-HWC\nHealth Coach") == [StaffMember("Brianna Cole", "NBC-HWC", "Health Coach")]
