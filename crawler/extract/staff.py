@@ -41,7 +41,10 @@ _DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
 _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
-_CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]))*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
+# A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)".
+_QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction)\)"
+_QUAL = rf"(?:{_QUALIFIER})?"
+_CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
@@ -231,6 +234,7 @@ def _cited(before: str, after: str) -> bool:
 
 
 def _creds(text: str) -> str:
+    text = re.sub(_QUALIFIER, "", text)  # "DPsych (Clinical)" -> "DPsych"
     return ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", text) if c.strip("() "))
 
 

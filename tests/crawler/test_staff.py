@@ -218,3 +218,8 @@ def test_british_counselling_credentials_and_guest_authors():
 
 def test_health_coaches_certifications_are_read():
     assert find_staff("Brianna Cole, NBC-HWC\nHealth Coach") == [StaffMember("Brianna Cole", "NBC-HWC", "Health Coach")]
+
+
+def test_australian_degrees_with_qualifiers_in_brackets():
+    text = "Dr Aroha Ngata\nBPsych (Hons), DPsych (Clinical)\nClinical Psychologist"
+    assert find_staff(text) == [StaffMember("Aroha Ngata", "BPsych, DPsych", "Clinical Psychologist")]
