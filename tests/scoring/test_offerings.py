@@ -98,6 +98,7 @@ def test_clinic_offerings_are_the_union_of_pages():
     ("Studies have reported response rates of up to 70% in treatment-resistant depression.", [], []),
     ("Join the waitlist to hear when our at-home program launches.", [], []),
     ("Patients have shown me ads from telehealth companies selling ketamine lozenges by post.", [], []),
+    ("We're working on an at-home program you can do from your couch.", [], []),
     # The same conditions and services when the clinic offers them.
     ("Your infusion takes about forty minutes in a private room.", ["IV infusion"], []),
     ("Ketamine is given as an intravenous (IV) injection or an intramuscular (IM) injection.",
