@@ -30,7 +30,9 @@ _NOT_NEGATION = re.compile(
     r"\b(?:won't|will not|never|don't|do not|doesn't|does not|cannot|can't)\s+(?:\w+\s+){0,3}?"
     r"(?:anyone|anybody|a patient|patients|someone|you)\s+(?:who (?:hasn't|has not|haven't|have not)|without)\b"
     r"|\bnot (?:only|just|merely)\b|\b(?:may|might|can|will|do|does|did) or (?:may |might |can |will |do |does |did )?not\b"
-    r"|\bwhether or not\b|\bif not\b", re.I)
+    r"|\bwhether or not\b|\bif not\b"
+    # Not knowing a thing asserts it: "people don't realize ketamine is FDA-approved for depression".
+    r"|\b(?:don't|do not|doesn't|does not|didn't|did not)\s+(?:realize|realise|know that|understand that)\b", re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
