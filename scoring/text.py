@@ -47,7 +47,7 @@ _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "ne
 # An accordion's sign or a bullet before a question: "+Do I need a referral?", "▸ Is it safe?".
 _LEAD_SIGN = re.compile(r"^[^\w\"'(]+")
 # The asker's words, said back by the clinic: "Will you check my blood pressure?" + "Yes." -> "We
-# check your blood pressure."
+# will check your blood pressure."
 _ASKER = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "myself": "yourself"}
 _ASKER_WORD = re.compile(r"\b(?:i'm|i|me|my|mine|myself)\b", re.I)
 _MODALS = {"will", "would", "must", "should", "can", "could", "shall"}
