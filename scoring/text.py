@@ -32,7 +32,7 @@ _ANSWER = re.compile(
     r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
-    r"^(?:do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+)\s+(?P<rest>.+?)\??$",
+    r"^(?P<aux>do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+)\s+(?P<rest>.+?)\??$",
     re.I)
 # A heading that asks without a question mark ("How eligibility is determined", a contents list):
 # it announces a topic, it does not say what the clinic does, so it is read as a question.
@@ -126,14 +126,13 @@ def _answered(question: str, answer: str) -> str:
     if q.lower().startswith("any "):  # "Any side effects? None." -> "there are no side effects."
         return f"there are {'' if yes else 'no '}{q[4:]}."
     if dm := _QUESTION_DO.match(q):
-        subj, rest = dm.group("subj"), dm.group("rest")
-        aux = q.split(None, 1)[0].lower()
+        subj, rest, aux = dm.group("subj"), dm.group("rest"), dm.group("aux").lower()
         # "you" asked about with the asker's own words is the clinic: "Will you check my blood pressure?"
         if subj.lower() == "you" and _ASKER_WORD.search(rest):
             subj = "We"
         elif subj.lower() in {"i", "you"}:
             subj = "You"
-        rest = _ASKER_WORD.sub(lambda w: _ASKER[w.group(0).lower()], rest)
+        rest = _said_back(rest)
         if not yes and rest.lower().startswith(("have ", "has ")) and not rest.lower().startswith(("have to ", "has to ")):
             # "Does it have side effects? None." -> "it has no side effects."; "Will I have…" -> "You will have no…"
             verb = f"{aux} have" if aux in _MODALS else "have" if subj in {"You", "We"} else "has"
@@ -151,5 +150,10 @@ def _answered(question: str, answer: str) -> str:
                        max(len(words) - 1, 1))
         subj, pred = words[:cut], words[cut:]
         verb = bm.group("aux").lower() + ("" if yes else " not")
-        return _ASKER_WORD.sub(lambda w: _ASKER[w.group(0).lower()], " ".join(subj + [verb] + pred)) + "."
+        return _said_back(" ".join(subj + [verb] + pred)) + "."
     return ""
+
+
+def _said_back(text: str) -> str:
+    """The asker's words as the clinic says them back: "my blood pressure" -> "your blood pressure"."""
+    return _ASKER_WORD.sub(lambda w: _ASKER[w.group(0).lower()], text)

@@ -115,7 +115,7 @@ def _walk(el, out: list[str]) -> None:
             continue
         if (menu := _menu_text(child, tag == "nav")) is not None:
             if _SENTENCE_END.search(menu):  # most menus hold no sentence: no walk through them
-                out.extend(f"\n{line}\n" for line in menu_prose(" ".join(t.split()) for t in _texts(child)))
+                out.extend(f"\n{line}\n" for line in menu_prose(_texts(child)))
             if child.tail:
                 out.append(child.tail)
             continue
@@ -141,9 +141,9 @@ _SENTENCE_END = re.compile(r"\w[.!](?:\s|$)")
 
 
 def menu_prose(texts) -> list[str]:
-    """The sentences among a menu's element texts, innermost only (a card's title + description
-    gives the description alone)."""
-    found = [t for t in dict.fromkeys(texts) if _SENTENCE.match(t)]
+    """The sentences among a menu's element texts, blanks collapsed, innermost only (a card's title
+    + description gives the description alone)."""
+    found = [t for t in dict.fromkeys(" ".join(t.split()) for t in texts) if _SENTENCE.match(t)]
     return [t for t in found if not any(o != t and o in t for o in found)]
 
 
@@ -206,7 +206,7 @@ def _parse_with_bs4(html: str) -> ParsedHtml:
 
 def _replace_menu(soup, tag) -> None:
     """A menu out of the text, its sentences (menu_prose) kept in its place."""
-    prose = (menu_prose(" ".join(t.get_text().split()) for t in [tag, *tag.find_all(True)])
+    prose = (menu_prose(t.get_text() for t in [tag, *tag.find_all(True)])
              if _SENTENCE_END.search(tag.get_text()) else [])
     if prose:
         block = soup.new_tag("div")

@@ -119,16 +119,15 @@ def find_staff(text: str) -> list[StaffMember]:
     lines = [line.strip() for line in (text or "").split("\n")]
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        prev = lines[i - 1] if i else ""
         if not _HINT.search(line):
-            if len(line) <= 40 and (member := _card(line, lines[i + 1] if i + 1 < len(lines) else "",
-                                                    lines[i - 1] if i else "")):
+            if len(line) <= 40 and (member := _card(line, nxt, prev)):
                 found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
         if m := _ROLE_FIRST.match(line):
             role_first, line = m.group("role"), m.group("rest")
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        prev = lines[i - 1] if i else ""
         prev2 = lines[i - 2] if i > 1 else ""
         for member in _people(line, role_first, nxt, prev, prev2):
             key = staff_key(member.name)
