@@ -44,7 +44,7 @@ _LIST_NEGATED = re.compile(
     r"\b(?:don't|do not|doesn't|does not|won't|will not|never|no need for|without)\s+(?:need|require|ask for|have to (?:bring|get|have|provide))\b"
     # ... to the last item: "a referral, a diagnosis or a long intake appointment" (not "..., but we do a full").
     r"[^.;:]*,\s*(?![^,]*\b(?:but|we|our|us|you)\b)(?:(?:\w+\s+){1,3}(?:or|and|nor)\s+(?:\w+\s+){0,3}|(?:(?:or|and|nor)\s+)?(?:\w+\s+){0,2})$", re.I)
-_AFTER_NEGATED = re.compile(r"^\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
+_AFTER_NEGATED = re.compile(r"^(?:\s+(?:or|and|nor)\s+(?:an?\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)?\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
 @dataclass
@@ -145,7 +145,16 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
 def _may_set(rule: FlagRule, text: str, rules: Rules) -> bool:
     """Whether the rules' checks let a whole sentence set the flag: in scope, and naming none of
     the flag's excluded senses ("COVID screening")."""
-    return not _vetoed(rule, text, (0, len(text)), rules) and not any(e.search(text) for e in rule.exclude)
+    return (not _vetoed(rule, text, (0, len(text)), rules) and not any(e.search(text) for e in rule.exclude)
+            and not _denied(rule, text))
+
+
+def _denied(rule: FlagRule, text: str) -> bool:
+    """Whether the sentence says one of the flag's own matches is not needed ("A referral from your
+    therapist isn't necessary"): the rules have read it, and it says the opposite, whatever its
+    words score."""
+    return any(_AFTER_NEGATED.search(text[m.end():m.end() + 60])
+               for pattern in rule.patterns if pattern.negatable for m in pattern.regex.finditer(text))
 
 
 def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -122,6 +122,17 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "individualized_plan" not in scan_page(uniform, "", rules).evidence
 
 
+def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
+    """"A referral from your doctor or psychiatrist is not required" names coordination's words and
+    says the clinic does not ask for it; a referral it does ask for is still read."""
+    rules = _eager()
+    for text in ["A direct referral from a doctor or psychiatrist is not required.",
+                 "A referral from your therapist isn't necessary to book."]:
+        assert "provider_coordination" not in scan_page(text, "", rules).evidence, text
+    asked = "A referral from your doctor or therapist is required before the first infusion."
+    assert "provider_coordination" in scan_page(asked, "", rules).evidence
+
+
 def test_a_no_screening_claim_gives_way_only_to_an_evaluation_the_rules_found():
     rules = _eager()
     claim = "No referral or evaluation needed, walk in today!"
