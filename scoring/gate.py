@@ -2,7 +2,7 @@
 
 A seed list from directories holds sites that name ketamine without offering it to patients: a
 veterinary hospital's anaesthesia page, an oral surgeon's sedation page, a TMS centre's "other
-options", an addiction centre's warnings, a psychiatry practice's blog. What they say about
+options", an addiction centre's warnings and its "ketamine addiction" pages, a psychiatry practice's blog. What they say about
 evaluations, monitoring or their doctors is about something else, so the flags, which the rubric
 defines for a clinic's ketamine (or esketamine) care, are not set for them. Each page gets a mark
 here; the site offers ketamine care when a page that is not a blog post names it in its address
@@ -24,6 +24,7 @@ class KetamineGate:
     tier: str = ""  # "" : no gate
     terms: re.Pattern = NEVER  # ketamine named in a page's text
     named: re.Pattern = NEVER  # ...in its URL path or title
+    misuse: re.Pattern = NEVER  # ketamine as a drug of misuse ("ketamine addiction"): not its care
     offer: re.Pattern = NEVER  # a sentence naming it in the clinic's voice as what it offers
     not_care: re.Pattern = NEVER  # ...about animals, sedation, research or care elsewhere instead
     blog_pages: re.Pattern = NEVER  # URLs of posts and archives: no say in the gate
@@ -34,17 +35,21 @@ class KetamineGate:
 
 _NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b")
 _QUOTED_OR_ASKED = re.compile(r"[\"\u201c\u201d?]")  # a testimonial's "my doctor suggested ketamine therapy"
-_MARKS = ("named", "offer", "service", "mention", "none")
+_MARKS = ("named", "offer", "service", "mention", "misuse", "none")
 
 
 def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda s: ()) -> str:
-    """blog, named, offer, service, mention or none: what one page says about ketamine care.
+    """blog, named, misuse, offer, service, mention or none: what one page says about ketamine care.
     labels(sentence) gives the facet labels a sentence names (scoring/offerings.py)."""
     if gate.blog_pages.search(url or "") or gate.blog_titles.search(title or ""):
         return "blog"
-    if gate.named.search(urlsplit(url or "").path) or gate.named.search(title or ""):
+    named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
+    if any(not gate.misuse.search(x) for x in named):
         return "named"
-    mentions = [s for s in sentences if gate.terms.search(s) and not _NEGATED.search(s)]  # "we don't offer ketamine"
+    if named:
+        return "misuse"  # a rehab's "Ketamine Addiction Treatment" page
+    # "we don't offer ketamine"; a rehab's "ketamine addiction" is about something else
+    mentions = [s for s in sentences if gate.terms.search(s) and not _NEGATED.search(s) and not gate.misuse.search(s)]
     care = [s for s in mentions if not gate.not_care.search(s) and not _QUOTED_OR_ASKED.search(s)]
     if any(gate.offer.search(s) for s in care):
         return "offer"
@@ -62,4 +67,5 @@ def offers_ketamine(marks: list[str], gate: KetamineGate) -> bool:
     pages = [m for m in marks if m in _MARKS]
     if not gate.tier or not pages or {"named", "offer", "service"} & set(pages):
         return True
-    return sum(m in ("service", "mention") for m in pages) >= gate.share * len(pages)
+    # A site with pages on ketamine as a drug of misuse mentions it for that reason.
+    return "misuse" not in pages and sum(m in ("service", "mention") for m in pages) >= gate.share * len(pages)

@@ -29,10 +29,10 @@ _NEGATIVE = ("no", "nope", "not at all", "not necessarily", "you do not", "you d
              "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
 _ANSWER = re.compile(
     r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>no|nope|not at all|not necessarily|you do not|you don't|you won't|it is not|it isn't|"
-    r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly)\b"
+    r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly|always|every time|at all times)\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
-    r"^(?P<aux>do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+)\s+(?P<rest>.+?)\??$",
+    r"^(?P<aux>do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+|an? (?!lot\b|few\b|little\b)\w+|someone|somebody)\s+(?P<rest>.+?)\??$",
     re.I)
 # A heading that asks without a question mark ("How eligibility is determined", a contents list):
 # it announces a topic, it does not say what the clinic does, so it is read as a question.

@@ -62,6 +62,25 @@ def test_saying_it_does_not_offer_ketamine_is_not_offering_it():
     assert site(pages).tier == "no-ketamine-service"
 
 
+def test_a_rehab_that_treats_ketamine_addiction_does_not_offer_ketamine():
+    """Round 13's negative control: pages named for ketamine as a drug of misuse, and mentions of it
+    as one, are not its care; a clinic that treats addiction with ketamine still offers it."""
+    rehab = [("https://rehab.example/", "Home | Cedar Bend Recovery",
+              "Residential addiction treatment. Ketamine misuse is rising among young adults."),
+             ("https://rehab.example/ketamine-addiction-treatment/", "Ketamine Addiction Treatment | Cedar Bend",
+              "Every admission begins with a biopsychosocial assessment. Long-term ketamine abuse can cause "
+              "bladder damage. Our detox unit is staffed by registered nurses."),
+             ("https://rehab.example/ketamine-abuse/", "Signs of Ketamine Abuse", "Street ketamine is often cut "
+              "with other drugs. Recovery from ketamine addiction is possible."),
+             ("https://rehab.example/contact/", "Contact", "Call us.")]
+    result = site(rehab)
+    assert result.tier == "no-ketamine-service" and not any(result.flags.values())
+    clinic = [("https://k.example/", "Home | Cedar Ketamine", "Welcome."),
+              ("https://k.example/ketamine-for-addiction/", "Ketamine for Alcohol Use Disorder",
+               "Every patient has a psychiatric evaluation before the first infusion.")]
+    assert site(clinic).flags["screening"]
+
+
 def test_ketamine_clinics_keep_their_flags_however_they_say_so():
     evaluation = "Every patient has a psychiatric evaluation before the first visit."
     team = ("https://c.example/team/", "Team | Fair Oaks", "Lena Ruiz, MD, medical director. " + evaluation)
