@@ -103,6 +103,10 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
         for flag, snippet in _second_reading(sents, evidence, rules).items():
             evidence[flag] = [snippet]
             by_model.append(flag)
+    if url and rules.gate.blog_pages.search(url):
+        # A post's lozenge startups, telehealth rules and early OCD research are news, not what the
+        # clinic offers; its flags still count.
+        labels = set()
     vocabulary = load_offerings()
     mark = page_mark(url, title, (s.text for s in sents), rules.gate, lambda t: named.get(t, ())) if rules.gate.tier else ""
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],

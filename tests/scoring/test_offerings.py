@@ -25,6 +25,15 @@ def test_clinic_offerings_are_the_union_of_pages():
     assert result.conditions == ["Anxiety", "Social anxiety"]
 
 
+def test_a_blog_post_names_no_offering_but_keeps_its_flags():
+    """Round 13: a post on lozenge startups and early OCD research is news, not the clinic's offer."""
+    post = ("Several telehealth startups now mail ketamine lozenges to patients for OCD. "
+            "Before every infusion we review your medical history.")
+    page = scan_page(post, "https://c.example/blog/ketamine-in-the-news/")
+    assert (page.services, page.conditions) == ([], []) and "screening" in page.evidence
+    assert scan_page(post, "https://c.example/services/").conditions == ["OCD"]
+
+
 @pytest.mark.parametrize("text, services, conditions", [
     # Other senses, seen on real clinic pages (own words here).
     ("Ketamine can be given in several ways, including IV infusion and intramuscular injection.", [], []),
