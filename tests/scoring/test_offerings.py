@@ -26,12 +26,31 @@ def test_clinic_offerings_are_the_union_of_pages():
 
 
 def test_a_blog_post_names_no_offering_but_keeps_its_flags():
-    """Round 13: a post on lozenge startups and early OCD research is news, not the clinic's offer."""
-    post = ("Several telehealth startups now mail ketamine lozenges to patients for OCD. "
+    """Round 13: a post on lozenges by telehealth and early OCD research is news, not the clinic's offer."""
+    post = ("Ketamine lozenges by telehealth can help people with OCD. "
             "Before every infusion we review your medical history.")
     page = scan_page(post, "https://c.example/blog/ketamine-in-the-news/")
     assert (page.services, page.conditions) == ([], []) and "screening" in page.evidence
-    assert scan_page(post, "https://c.example/services/").conditions == ["OCD"]
+    page = scan_page(post, "https://c.example/services/")
+    assert "At-home (oral/lozenge)" in page.services and page.conditions == ["OCD"]
+
+
+@pytest.mark.parametrize("text", [
+    "A growing number of telehealth companies prescribe oral tablets or lozenges that patients take at home.",
+    "Oral or sublingual - tablets or lozenges, sometimes prescribed via telehealth for use at home.",
+    "IV infusions, IM injections and oral lozenges are all used today.",
+    "Intravenous (IV) infusions are the most studied.",
+    "Please note: we are a psychiatric practice, not an infusion center.",
+    "We chose to offer care in a psychiatric setting, rather than open a separate infusion center.",
+])
+def test_routes_in_general_and_what_the_clinic_is_not_are_no_offer(text):
+    assert find_offerings(text)[0] == []
+
+
+def test_a_lozenge_taken_in_the_office_is_not_at_home():
+    assert find_offerings("Lozenges are dispensed at the office and taken in front of your therapist.")[0] == []
+    both = find_offerings("We offer IV infusions in our office and at-home lozenges by telehealth.")[0]
+    assert "At-home (oral/lozenge)" in both
 
 
 @pytest.mark.parametrize("text, services, conditions", [
