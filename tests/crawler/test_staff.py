@@ -203,6 +203,12 @@ def test_a_testimonials_signature_is_not_a_team_card():
     assert find_staff(text) == []
 
 
+def test_a_menu_item_above_the_heading_is_not_a_team_card():
+    # Round 13: a nav ending in a call to action, then the page's heading.
+    text = "Fees\nFAQ\nContact\nFree Consultation\nMedical Partner\nOur prescriber works with us."
+    assert find_staff(text) == []
+
+
 def test_an_outside_prescriber_is_not_staff():
     text = ("We have a referral relationship with Dana Lee, PMHNP-BC, at an independent practice.\n"
             "Many of our clients work with Dana Lee, PMHNP-BC, for the medicine itself.\n"
@@ -223,3 +229,10 @@ def test_health_coaches_certifications_are_read():
 def test_australian_degrees_with_qualifiers_in_brackets():
     text = "Dr Aroha Ngata\nBPsych (Hons), DPsych (Clinical)\nClinical Psychologist"
     assert find_staff(text) == [StaffMember("Aroha Ngata", "BPsych, DPsych", "Clinical Psychologist")]
+
+
+def test_peer_support_and_addiction_credentials_are_read():
+    # Round 13: a rehab's team page.
+    text = "Sarah Kim, CPSS\nPeer Support Specialist\nLena Ortiz, MD, FASAM\nMedical Director"
+    assert find_staff(text) == [StaffMember("Sarah Kim", "CPSS", "Peer Support Specialist"),
+                                StaffMember("Lena Ortiz", "MD, FASAM", "Medical Director")]
