@@ -35,6 +35,7 @@ _NOT_NEGATION = re.compile(
     r"|\b(?:don't|do not|doesn't|does not|didn't|did not)\s+(?:realize|realise|know that|understand that)\b", re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
+_MYTH_LEAD = re.compile(r"^\W*(?:myths?|misconceptions?)\s*(?:#\s*)?\d*\s*[:.\u2013\u2014-]", re.I)
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
 # A "not" right before the match negates it, whatever came earlier in the clause.
 _JUST_NEGATED = re.compile(r"\b(?:not|never)\s+$|n't\s+$", re.I)
@@ -44,6 +45,10 @@ _LIST_NEGATED = re.compile(
     r"\b(?:don't|do not|doesn't|does not|won't|will not|never|no need for|without)\s+(?:need|require|ask for|have to (?:bring|get|have|provide))\b"
     # ... to the last item: "a referral, a diagnosis or a long intake appointment" (not "..., but we do a full").
     r"[^.;:]*,\s*(?![^,]*\b(?:but|we|our|us|you)\b)(?:(?:\w+\s+){1,3}(?:or|and|nor)\s+(?:\w+\s+){0,3}|(?:(?:or|and|nor)\s+)?(?:\w+\s+){0,2})$", re.I)
+# ...and the second of two: "There's no need for a GP referral or a psychiatric assessment".
+_PAIR_NEGATED = re.compile(
+    r"(?:\b(?:don't|do not|doesn't|does not|won't|will not|never)\s+(?:need|require|ask for)|\bno need (?:for|of)|\bwithout)\s+"
+    r"(?:an?\s+|any\s+|your\s+)?(?:[\w'-]+\s+){1,3}(?:or|nor)\s+(?:an?\s+|any\s+|your\s+)?(?:[\w'-]+\s+){0,2}$", re.I)
 _AFTER_NEGATED = re.compile(r"^(?:\s+(?:or|and|nor)\s+(?:an?\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)?\W*(?:is|are|was|will be|be)?\s*(?:not|never|n't)\s+(?:\w+\s+)?(?:required|needed|necessary|mandatory|done|performed|offered|provided)\b|^\W*(?:isn't|aren't|wasn't)\s+(?:required|needed|necessary|mandatory)\b", re.I)
 
 
@@ -233,6 +238,8 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
     sentence; scope reads the clause that holds the match (a clause that speaks of us is ours)."""
     if flag.critic and rules.critic.search(text):
         return True
+    if _MYTH_LEAD.match(text):
+        return True  # "Myth #5: Ketamine is only for people who've tried everything." is refuted, not said
     if flag.veto and flag.veto.search(text):
         return True
     if flag.scope != "any":
@@ -309,7 +316,7 @@ def _negated(text: str, start: int, end: int, rules: Rules) -> bool:
     before = _NOT_NEGATION.sub(" ", before)
     if _JUST_NEGATED.search(before):
         return True  # "does not suit everyone and is not guaranteed": the nearest "not" decides
-    if _LIST_NEGATED.search(before):
+    if _LIST_NEGATED.search(before) or _PAIR_NEGATED.search(before):
         return True
     window = " ".join(before.split()[-rules.negation_window:])
     # Negators inside the match count too ("are not medically evaluated" matches from "are").

@@ -25,10 +25,11 @@ _ABBREV = {
 }
 _INITIAL = re.compile(r"[a-z]")
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
-_NEGATIVE = ("no", "nope", "not at all", "not necessarily", "you do not", "you don't", "you won't",
+_NEGATIVE = ("no", "nope", "not at all", "not necessarily", "absolutely not", "definitely not", "certainly not",
+             "of course not", "you do not", "you don't", "you won't",
              "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
 _ANSWER = re.compile(
-    r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>no|nope|not at all|not necessarily|you do not|you don't|you won't|it is not|it isn't|"
+    r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>no|nope|not at all|not necessarily|absolutely not|definitely not|certainly not|of course not|you do not|you don't|you won't|it is not|it isn't|"
     r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly|always|every time|at all times)\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
@@ -78,6 +79,25 @@ def normalize(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+# A block that stops mid-sentence ("There's no need for a") and the one that goes on with it ("GP
+# referral", " or a psychiatric assessment - simply book online"): site builders put each styled
+# span of one sentence in its own paragraph. Headings end in other words ("Who it's for").
+_OPEN_END = re.compile(r"\b(?:a|an|the|your|our|their|my|and|or|with|without|from|by)$", re.I)
+
+
+def _blocks(text: str) -> list[str]:
+    out: list[str] = []
+    for line in normalize(text).split("\n"):
+        if not line:
+            continue
+        if (out and not out[-1].endswith((".", "!", "?", ":", ";"))
+                and ((_OPEN_END.search(out[-1]) and " " in out[-1]) or (line[0].islower() and out[-1].count(" ") >= 2))):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return out
+
+
 def split_sentences(block: str) -> list[str]:
     if "." not in block and "!" not in block and "?" not in block:
         return [block.strip()] if block.strip() else []  # headings, buttons, list items: most blocks
@@ -100,7 +120,7 @@ def split_sentences(block: str) -> list[str]:
 def sentences(text: str) -> list[Sentence]:
     """The sentences of a page, plus one merged statement per FAQ question answered yes/no."""
     plain = [_TOGGLE.sub("?", s) if "?" in s else s
-             for block in normalize(text).split("\n") if block for s in split_sentences(block)]
+             for block in _blocks(text) for s in split_sentences(block)]
     out = []
     for i, s in enumerate(plain):
         words = len(s.split())

@@ -236,3 +236,12 @@ def test_peer_support_and_addiction_credentials_are_read():
     text = "Sarah Kim, CPSS\nPeer Support Specialist\nLena Ortiz, MD, FASAM\nMedical Director"
     assert find_staff(text) == [StaffMember("Sarah Kim", "CPSS", "Peer Support Specialist"),
                                 StaffMember("Lena Ortiz", "MD, FASAM", "Medical Director")]
+
+
+def test_irish_names_coach_and_nurse_anaesthetist_degrees():
+    # Round 14: an Irish founder, a coach's CPC, a CRNA's MSNA, and a menu toggle's label.
+    text = ("Open MenuClose Menu\nMeet Our Team\nDr. Ciar\u00e1n \u00d3 Murch\u00fa, PhD\nFounder & Director\n"
+            "Tessa Moreno, CPC\nIntegration Coach\nEthan Brandvold, MSNA, CRNA\nCRNA")
+    assert find_staff(text) == [StaffMember("Ciar\u00e1n \u00d3 Murch\u00fa", "PhD", "Founder & Director"),
+                                StaffMember("Tessa Moreno", "CPC", "Integration Coach"),
+                                StaffMember("Ethan Brandvold", "MSNA, CRNA", "CRNA")]

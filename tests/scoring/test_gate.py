@@ -81,6 +81,20 @@ def test_a_rehab_that_treats_ketamine_addiction_does_not_offer_ketamine():
     assert site(clinic).flags["screening"]
 
 
+def test_an_anaesthesia_group_that_lists_ketamine_among_its_drugs_does_not_offer_it():
+    """Round 14's negative control: an intramuscular dose before a child's IV, and a job ad, are
+    anaesthesia, not ketamine care."""
+    group = [("https://anes.example/", "Summit Anesthesia Partners", "Board-certified anesthesiologists and "
+              "CRNAs for surgery centers. Every patient receives a pre-anesthesia evaluation."),
+             ("https://anes.example/dental/", "Dental Anesthesia", "For a young child who cannot cooperate with "
+              "an IV start, a small intramuscular dose of ketamine may be given first."),
+             ("https://anes.example/careers/", "Careers", "Comfortable providing IM ketamine induction "
+              "for uncooperative pediatric patients."),
+             ("https://anes.example/contact/", "Contact", "Call us.")]
+    result = site(group)
+    assert result.tier == "no-ketamine-service" and not any(result.flags.values())
+
+
 def test_ketamine_clinics_keep_their_flags_however_they_say_so():
     evaluation = "Every patient has a psychiatric evaluation before the first visit."
     team = ("https://c.example/team/", "Team | Fair Oaks", "Lena Ruiz, MD, medical director. " + evaluation)
