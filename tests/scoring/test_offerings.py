@@ -42,9 +42,15 @@ def test_a_blog_post_names_no_offering_but_keeps_its_flags():
     "Intravenous (IV) infusions are the most studied.",
     "Please note: we are a psychiatric practice, not an infusion center.",
     "We chose to offer care in a psychiatric setting, rather than open a separate infusion center.",
+    # Round 14: first-person and FAQ negations, trials, another service's indications.
+    "The research on OCD is interesting but early, and I'm not offering ketamine for OCD right now.",
+    "I don't do telehealth ketamine, and your first visit with me is always in person.",
+    "You can have no treatment by video call.",
+    "Our faculty lead clinical trials of rapid-acting treatments for PTSD and obsessive-compulsive disorder.",
+    "Ketamine infusions for CRPS are provided by the Pain Medicine Center, a separate service.",
 ])
 def test_routes_in_general_and_what_the_clinic_is_not_are_no_offer(text):
-    assert find_offerings(text)[0] == []
+    assert find_offerings(text) == ([], [])
 
 
 def test_a_lozenge_taken_in_the_office_is_not_at_home():
@@ -146,3 +152,13 @@ def test_a_malformed_label_is_one_line_error(tmp_path):
     bad.write_text("services:\n  IV infusion: {unless: 'x'}\nconditions: {}\n")
     with pytest.raises(RuleError, match="offerings file"):
         load_offerings(bad)
+
+
+def test_a_solo_practice_speaks_in_the_first_person():
+    # Round 14: "depression that hasn't responded" is TRD; an approval next to "my office" is an offer.
+    services, conditions = find_offerings("Spravato is FDA-approved for treatment-resistant depression, "
+                                          "and my office is a certified Spravato treatment center.")
+    assert services == ["Spravato (esketamine)"] and "Treatment-resistant depression" in conditions
+    assert find_offerings("Spravato is FDA-approved for treatment-resistant depression.") == ([], [])
+    _, conditions = find_offerings("I use ketamine to help people with depression that hasn't responded to anything else.")
+    assert "Treatment-resistant depression" in conditions
