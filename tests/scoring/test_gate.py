@@ -4,6 +4,8 @@ The pages are in our own words, after the negative controls of the seventh round
 websites: a veterinary hospital, an oral surgeon, a TMS centre, a psychiatry practice's blog.
 """
 
+import pytest
+
 from scoring import aggregate, load_rules, scan_page
 
 RULES = load_rules()
@@ -62,36 +64,28 @@ def test_saying_it_does_not_offer_ketamine_is_not_offering_it():
     assert site(pages).tier == "no-ketamine-service"
 
 
-def test_a_rehab_that_treats_ketamine_addiction_does_not_offer_ketamine():
-    """Round 13's negative control: pages named for ketamine as a drug of misuse, and mentions of it
-    as one, are not its care; a clinic that treats addiction with ketamine still offers it."""
-    rehab = [("https://rehab.example/", "Home | Cedar Bend Recovery",
-              "Residential addiction treatment. Ketamine misuse is rising among young adults."),
-             ("https://rehab.example/ketamine-addiction-treatment/", "Ketamine Addiction Treatment | Cedar Bend",
-              "Every admission begins with a biopsychosocial assessment. Long-term ketamine abuse can cause "
-              "bladder damage. Our detox unit is staffed by registered nurses."),
-             ("https://rehab.example/ketamine-abuse/", "Signs of Ketamine Abuse", "Street ketamine is often cut "
-              "with other drugs. Recovery from ketamine addiction is possible."),
-             ("https://rehab.example/contact/", "Contact", "Call us.")]
-    result = site(rehab)
-    assert result.tier == "no-ketamine-service" and not any(result.flags.values())
-    clinic = [("https://k.example/", "Home | Cedar Ketamine", "Welcome."),
-              ("https://k.example/ketamine-for-addiction/", "Ketamine for Alcohol Use Disorder",
-               "Every patient has a psychiatric evaluation before the first infusion.")]
-    assert site(clinic).flags["screening"]
+# Negative controls of later rounds: a rehab whose pages name ketamine as a drug of misuse (round
+# 13), an anaesthesia group whose pre-IV intramuscular dose and job ad are anaesthesia (round 14).
+REHAB = [("https://rehab.example/", "Home | Cedar Bend Recovery",
+          "Residential addiction treatment. Ketamine misuse is rising among young adults."),
+         ("https://rehab.example/ketamine-addiction-treatment/", "Ketamine Addiction Treatment | Cedar Bend",
+          "Every admission begins with a biopsychosocial assessment. Long-term ketamine abuse can cause "
+          "bladder damage. Our detox unit is staffed by registered nurses."),
+         ("https://rehab.example/ketamine-abuse/", "Signs of Ketamine Abuse", "Street ketamine is often cut "
+          "with other drugs. Recovery from ketamine addiction is possible."),
+         ("https://rehab.example/contact/", "Contact", "Call us.")]
+ANAESTHESIA = [("https://anes.example/", "Summit Anesthesia Partners", "Board-certified anesthesiologists and "
+                "CRNAs for surgery centers. Every patient receives a pre-anesthesia evaluation."),
+               ("https://anes.example/dental/", "Dental Anesthesia", "For a young child who cannot cooperate "
+                "with an IV start, a small intramuscular dose of ketamine may be given first."),
+               ("https://anes.example/careers/", "Careers", "Comfortable providing IM ketamine induction "
+                "for uncooperative pediatric patients."),
+               ("https://anes.example/contact/", "Contact", "Call us.")]
 
 
-def test_an_anaesthesia_group_that_lists_ketamine_among_its_drugs_does_not_offer_it():
-    """Round 14's negative control: an intramuscular dose before a child's IV, and a job ad, are
-    anaesthesia, not ketamine care."""
-    group = [("https://anes.example/", "Summit Anesthesia Partners", "Board-certified anesthesiologists and "
-              "CRNAs for surgery centers. Every patient receives a pre-anesthesia evaluation."),
-             ("https://anes.example/dental/", "Dental Anesthesia", "For a young child who cannot cooperate with "
-              "an IV start, a small intramuscular dose of ketamine may be given first."),
-             ("https://anes.example/careers/", "Careers", "Comfortable providing IM ketamine induction "
-              "for uncooperative pediatric patients."),
-             ("https://anes.example/contact/", "Contact", "Call us.")]
-    result = site(group)
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA], ids=["rehab", "anaesthesia group"])
+def test_a_site_that_names_ketamine_as_misuse_or_anaesthesia_does_not_offer_it(pages):
+    result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
 
 
@@ -120,6 +114,10 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
                   "Low-dose ketamine, given over four hours, can help CRPS."),
                  ("https://p.example/contact/", "Contact", "Call us."),
                  ("https://p.example/forms/", "Forms", "Print the intake form.")]).flags["screening"]
+    # A clinic that treats addiction with ketamine: "for addiction" is its care, not misuse.
+    assert site([("https://k.example/", "Home | Cedar Ketamine", "Welcome."),
+                 ("https://k.example/ketamine-for-addiction/", "Ketamine for Alcohol Use Disorder",
+                  evaluation)]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]
