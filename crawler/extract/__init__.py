@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones, region_for, to_e164
 from .html import parse_html
-from .jsonld import clinic_facts, jsonld_nodes, people
+from .jsonld import clinic_facts, faq_pairs, jsonld_nodes, people
 from .links import resolve_links
 from .staff import ROLE_WORDS, credential_weight, find_staff, plain_name, staff_key
 
@@ -30,6 +30,11 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
     if ld.get("description"):
         # JSON-LD descriptions are the clinic's own words too; score them with the page.
         text = f"{text}\n{ld['description']}" if text else ld["description"]
+    # ...and so are a FAQPage's answers the page itself does not show.
+    shown = " ".join(text.split())
+    extra = [f"{q}\n{a}" for q, a in faq_pairs(nodes) if a not in shown]
+    if extra:
+        text = "\n".join([text, *extra]) if text else "\n".join(extra)
 
     address = ld.get("address") or find_address(text)
     region = region_for(url, address)

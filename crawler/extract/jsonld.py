@@ -70,6 +70,24 @@ def people(nodes: list[dict]) -> list[dict]:
             for node in found]
 
 
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def faq_pairs(nodes: list[dict]) -> list[tuple[str, str]]:
+    """(question, answer) of each Question a FAQPage lists: sites publish answers there that the
+    page's accordion shows only in part, and they are the clinic's own words."""
+    pairs = []
+    for node in _nested(nodes):
+        if "Question" not in _types(node) or not isinstance(node.get("name"), str):
+            continue
+        for answer in _as_list(node.get("acceptedAnswer")):
+            text = answer.get("text") if isinstance(answer, dict) else None
+            if isinstance(text, str) and text.strip():
+                plain = " ".join(html.unescape(_TAGS.sub(" ", text)).split())
+                pairs.append((" ".join(node["name"].split()), plain))
+    return pairs
+
+
 def _nested(data):
     """Every JSON object in data, however deep."""
     if isinstance(data, list):

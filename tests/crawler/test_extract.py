@@ -73,6 +73,20 @@ def test_jsonld_description_is_scored_text():
     assert "Physician-supervised ketamine infusions in Denver." in page("wordpress_home.html").text
 
 
+def test_a_faqpage_answers_the_page_does_not_show_are_scored_text():
+    # Round 15: the accordion shows a few questions; the FAQPage JSON-LD holds them all.
+    ld = ('{"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": ['
+          '{"@type": "Question", "name": "Is it safe?", "acceptedAnswer": {"@type": "Answer", '
+          '"text": "<p>The most common side effects are nausea &amp; dizziness.</p>"}}, '
+          '{"@type": "Question", "name": "Do I need a referral?", "acceptedAnswer": {"@type": "Answer", '
+          '"text": "No; we do our own evaluation."}}]}')
+    html = (f'<html><head><script type="application/ld+json">{ld}</script></head><body><details>'
+            "<summary>Do I need a referral?</summary><p>No; we do our own evaluation.</p></details></body></html>")
+    text = extract_page(html, "https://c.example/faq/").text
+    assert "Is it safe?\nThe most common side effects are nausea & dizziness." in text
+    assert text.count("we do our own evaluation") == 1
+
+
 def test_windows_1252_page_decodes():
     p = page("cp1252_page.html")
     assert p.title == "Café Clinic"

@@ -83,8 +83,17 @@ ANAESTHESIA = [("https://anes.example/", "Summit Anesthesia Partners", "Board-ce
                ("https://anes.example/contact/", "Contact", "Call us.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA], ids=["rehab", "anaesthesia group"])
-def test_a_site_that_names_ketamine_as_misuse_or_anaesthesia_does_not_offer_it(pages):
+# Round 15: a directory and guide site named for ketamine, which says it treats no one.
+DIRECTORY = [("https://compass.example/", "Independent Guide to Ketamine Therapy | Ketamine Compass",
+              "We review ketamine clinics. We are not a clinic."),
+             ("https://compass.example/ketamine-clinics-ohio/", "Ketamine Clinics in Ohio | Ketamine Compass",
+              "Psychiatrist-led practice; requires an evaluation and records before treatment."),
+             ("https://compass.example/about/", "About | Ketamine Compass",
+              "Ketamine Compass does not provide treatment.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY], ids=["rehab", "anaesthesia group", "directory"])
+def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
 
@@ -118,6 +127,14 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
     assert site([("https://k.example/", "Home | Cedar Ketamine", "Welcome."),
                  ("https://k.example/ketamine-for-addiction/", "Ketamine for Alcohol Use Disorder",
                   evaluation)]).flags["screening"]
+    # A drip bar's one liability line on its booking page (round 12's site, round 15's rule).
+    assert site([("https://d.example/", "Glow Lounge", "Hydration drips."), team,
+                 ("https://d.example/ketamine-calm/", "Ketamine Calm Drip", "A low-dose ketamine drip."),
+                 ("https://d.example/book/", "Book", "Glow is a wellness lounge and does not provide medical care.")]
+                ).flags["screening"]
+    # A clinic that treats no one for some things: "We do not provide treatment for active addiction."
+    assert site([("https://c.example/", "Fair Oaks Ketamine", "We do not provide treatment for active "
+                  "substance use."), team]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]
