@@ -190,8 +190,10 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
 
 
 # A sentence whose subject is in the sentence before: "Spravato is a nasal spray. It is the only
-# FDA-approved medicine for TRD.", "In 2019 it became the first..."
-_ANAPHOR = re.compile(r"^\W*(?:(?:in|since|by) (?:\w+ )?\d{4},?\s+)?(?:it|this (?:medication|medicine|drug|treatment|spray|therapy)|the (?:medication|medicine|drug|spray|nasal spray))\b", re.I)
+# FDA-approved medicine for TRD.", "In 2019 it became the first...", or names none: "Spravato® Nasal
+# Spray" over "An FDA-approved option for TRD that is often covered by insurance."
+_ANAPHOR = re.compile(r"^\W*(?:(?:in|since|by) (?:\w+ )?\d{4},?\s+)?(?:it|this (?:medication|medicine|drug|treatment|spray|therapy)|the (?:medication|medicine|drug|spray|nasal spray))\b"
+                      r"|^\W*(?:an?|the (?:first|only))\s+(?:[\w-]+\s+)?fda[- ]approved\b", re.I)
 
 
 # A sentence in quotation marks: a testimonial, or a claim a myths page quotes to rebut it.
