@@ -82,7 +82,7 @@ def normalize(text: str) -> str:
 # A block that stops mid-sentence ("There's no need for a") and the one that goes on with it ("GP
 # referral", " or a psychiatric assessment - simply book online"): site builders put each styled
 # span of one sentence in its own paragraph. Headings end in other words ("Who it's for").
-_OPEN_END = re.compile(r"\b(?:a|an|the|your|our|their|my|and|or|with|without|from|by)$", re.I)
+_OPEN_END = frozenset({"a", "an", "the", "your", "our", "their", "my", "and", "or", "with", "without", "from", "by"})
 
 
 def _blocks(text: str) -> list[str]:
@@ -90,9 +90,9 @@ def _blocks(text: str) -> list[str]:
     for line in normalize(text).split("\n"):
         if not line:
             continue
-        if (out and not out[-1].endswith((".", "!", "?", ":", ";"))
-                and ((_OPEN_END.search(out[-1]) and " " in out[-1]) or (line[0].islower() and out[-1].count(" ") >= 2))):
-            out[-1] += " " + line
+        if out and (prev := out[-1])[-1] not in ".!?:;" and " " in prev and (
+                prev.rsplit(" ", 1)[1].lower() in _OPEN_END or (line[0].islower() and prev.count(" ") >= 2)):
+            out[-1] = f"{prev} {line}"
         else:
             out.append(line)
     return out

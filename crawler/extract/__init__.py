@@ -31,10 +31,10 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
         # JSON-LD descriptions are the clinic's own words too; score them with the page.
         text = f"{text}\n{ld['description']}" if text else ld["description"]
     # ...and so are a FAQPage's answers the page itself does not show.
-    shown = " ".join(text.split())
-    extra = [f"{q}\n{a}" for q, a in faq_pairs(nodes) if a not in shown]
-    if extra:
-        text = "\n".join([text, *extra]) if text else "\n".join(extra)
+    if pairs := faq_pairs(nodes):
+        shown = " ".join(text.split())
+        if extra := [f"{q}\n{a}" for q, a in pairs if a not in shown]:
+            text = "\n".join([text, *extra]) if text else "\n".join(extra)
 
     address = ld.get("address") or find_address(text)
     region = region_for(url, address)
