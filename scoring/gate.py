@@ -43,8 +43,8 @@ _MARKS = ("named", "offer", "service", "mention", "misuse", "disclaims", "none")
 
 
 def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda s: ()) -> str:
-    """blog, disclaims, named, misuse, offer, service, mention or none: what one page says about ketamine care.
-    labels(sentence) gives the facet labels a sentence names (scoring/offerings.py)."""
+    """blog, disclaims, named, misuse, offer, service, mention or none: what one page says about
+    ketamine care. labels(sentence) gives the facet labels a sentence names (scoring/offerings.py)."""
     if gate.blog_pages.search(url or "") or gate.blog_titles.search(title or ""):
         return "blog"
     sentences = list(sentences)
@@ -69,8 +69,9 @@ def offers_ketamine(marks: list[str], gate: KetamineGate) -> bool:
     """Whether a site offers ketamine care, from its pages' marks: a page other than a post names
     it in its address or title, offers it in the clinic's voice or names it plainly as care
     ("Compassionate ketamine infusion care in Uptown Minneapolis", a "Ketamine infusions"
-    heading), or `share` of the pages mention it. Pages scored before marks existed ("") say
-    nothing, so a site of such pages passes."""
+    heading), or `share` of the pages mention it (not when some pages name it as a drug of
+    misuse); never when `share` of them say the site treats no one. Pages scored before marks
+    existed ("") say nothing, so a site of such pages passes."""
     pages = [m for m in marks if m in _MARKS]
     if gate.tier and pages and pages.count("disclaims") >= gate.share * len(pages):
         return False  # a directory that says on most pages it is no clinic, however it names ketamine

@@ -33,9 +33,10 @@ _NOT_NEGATION = re.compile(
     r"|\bwhether or not\b|\bif not\b"
     # Not knowing a thing asserts it: "people don't realize ketamine is FDA-approved for depression".
     r"|\b(?:don't|do not|doesn't|does not|didn't|did not)\s+(?:realize|realise|know that|understand that)\b", re.I)
+# A claim under a "Myth #5:" label is refuted, not said, whatever flag its words would set.
+_MYTH_LEAD = re.compile(r"^\W*(?:myths?|misconceptions?)\s*(?:#\s*)?\d*\s*[:.\u2013\u2014-]", re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
-_MYTH_LEAD = re.compile(r"^\W*(?:myths?|misconceptions?)\s*(?:#\s*)?\d*\s*[:.\u2013\u2014-]", re.I)
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")
 # A "not" right before the match negates it, whatever came earlier in the clause.
 _JUST_NEGATED = re.compile(r"\b(?:not|never)\s+$|n't\s+$", re.I)
@@ -241,7 +242,7 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
     if flag.critic and rules.critic.search(text):
         return True
     if _MYTH_LEAD.match(text):
-        return True  # "Myth #5: Ketamine is only for people who've tried everything." is refuted, not said
+        return True  # "Myth #5: Ketamine is only for people who've tried everything."
     if flag.veto and flag.veto.search(text):
         return True
     if flag.scope != "any":
