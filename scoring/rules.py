@@ -52,6 +52,7 @@ class FlagRule:
     exclude: list[re.Pattern] = field(default_factory=list)
     veto: re.Pattern | None = None
     prefixes: frozenset[str] | None = None  # union over patterns; None when any is unknown
+    model_requires: re.Pattern | None = None  # words a sentence needs before the model may set the flag
 
 
 @dataclass
@@ -195,6 +196,7 @@ def _compile(data: dict, source: str) -> Rules:
             critic=bool(spec.get("critic", kind == "red")), patterns=patterns,
             exclude=[rx(e, f"{where}.exclude") for e in spec.get("exclude") or []],
             veto=rx(spec["veto"], f"{where}.veto") if spec.get("veto") else None,
+            model_requires=rx(spec["model_requires"], f"{where}.model_requires") if spec.get("model_requires") else None,
         )
         known = [p.prefixes for p in patterns]
         flags[name].prefixes = None if None in known else frozenset().union(*known)

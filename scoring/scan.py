@@ -153,10 +153,11 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
 
 
 def _may_set(rule: FlagRule, text: str, rules: Rules) -> bool:
-    """Whether the rules' checks let a whole sentence set the flag: in scope, and naming none of
-    the flag's excluded senses ("COVID screening")."""
+    """Whether the rules' checks let a whole sentence set the flag: in scope, naming none of the
+    flag's excluded senses ("COVID screening") and some word of its subject (`model_requires`: a
+    gift-card sale is not about who treats you, however its hashed words score)."""
     return (not _vetoed(rule, text, (0, len(text)), rules) and not any(e.search(text) for e in rule.exclude)
-            and not _denied(rule, text))
+            and not _denied(rule, text) and (rule.model_requires is None or bool(rule.model_requires.search(text))))
 
 
 def _denied(rule: FlagRule, text: str) -> bool:

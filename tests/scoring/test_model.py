@@ -120,6 +120,9 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "provider_coordination" not in scan_page(coach, "", rules).evidence
     uniform = "Everybody starts with our six-session protocol, the same proven schedule for every patient."
     assert "individualized_plan" not in scan_page(uniform, "", rules).evidence
+    # model_requires: a sentence naming no clinician is not certified staff (round 16's gift cards).
+    assert "certified_staff" not in scan_page("Our holiday gift cards are 20% off through December 31st.", "", rules).evidence
+    assert "certified_staff" in scan_page("Our nurses are with you from the first minute to the last.", "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
