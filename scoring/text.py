@@ -28,12 +28,15 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _NEGATIVE = ("no", "nope", "not at all", "not necessarily", "absolutely not", "definitely not", "certainly not",
              "of course not", "you do not", "you don't", "you won't",
              "it is not", "it isn't", "it's not", "virtually none", "almost none", "none", "never")
+_POSITIVE = ("yes", "yep", "yeah", "absolutely", "definitely", "of course", "certainly", "always", "every time",
+             "at all times")
+_MODALS = ("will", "would", "must", "should", "can", "could", "shall")
+# The negative answers first: "absolutely not" before "absolutely".
 _ANSWER = re.compile(
-    r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>no|nope|not at all|not necessarily|absolutely not|definitely not|certainly not|of course not|you do not|you don't|you won't|it is not|it isn't|"
-    r"it's not|virtually none|almost none|none|never|yes|yep|yeah|absolutely|definitely|of course|certainly|always|every time|at all times)\b"
+    r"^(?:(?P<qual>[^.,?!]{3,40}),\s*(?=(?:no|nope|yes)[.!]?$))?(?P<pol>" + "|".join(_NEGATIVE + _POSITIVE) + r")\b"
     r"[\s,.!:;-]*(?P<rest>.*)$", re.I)
 _QUESTION_DO = re.compile(
-    r"^(?P<aux>do|does|will|would|must|should|can|could|shall)\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+|an? (?!lot\b|few\b|little\b)\w+|someone|somebody)\s+(?P<rest>.+?)\??$",
+    r"^(?P<aux>do|does|" + "|".join(_MODALS) + r")\s+(?P<subj>i|you|we|they|patients?|my \w+|one|people|it|ketamine|this|treatment|the \w+|an? (?!lot\b|few\b|little\b)\w+|someone|somebody)\s+(?P<rest>.+?)\??$",
     re.I)
 # A heading that asks without a question mark ("How eligibility is determined", a contents list):
 # it announces a topic, it does not say what the clinic does, so it is read as a question.
@@ -51,7 +54,6 @@ _LEAD_SIGN = re.compile(r"^[^\w\"'(]+")
 # will check your blood pressure."
 _ASKER = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "myself": "yourself"}
 _ASKER_WORD = re.compile(r"\b(?:i'm|i|me|my|mine|myself)\b", re.I)
-_MODALS = {"will", "would", "must", "should", "can", "could", "shall"}
 _HEDGE = re.compile(r"\b(?:but|only|except|however|although|though|unless|if|as|when|some)\b", re.I)
 
 

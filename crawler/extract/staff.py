@@ -44,6 +44,7 @@ _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WOR
 # A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)".
 _QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction)\)"
 _QUAL = rf"(?:{_QUALIFIER})?"
+_QUALIFIER_RX = re.compile(_QUALIFIER)
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 _NAME_LINE = re.compile(rf"^{_NAME}$")
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
@@ -233,7 +234,7 @@ def _cited(before: str, after: str) -> bool:
 
 
 def _creds(text: str) -> str:
-    text = re.sub(_QUALIFIER, "", text)  # "DPsych (Clinical)" -> "DPsych"
+    text = _QUALIFIER_RX.sub("", text)  # "DPsych (Clinical)" -> "DPsych"
     return ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", text) if c.strip("() "))
 
 
