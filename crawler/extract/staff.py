@@ -7,6 +7,7 @@ Clinic team pages write people in a few shapes, which this reads line by line:
     "Dr. Ana Ruiz" + next line "Board-Certified Anesthesiologist"
     "Dr. Tom Hart is a board-certified psychiatrist with ..."  (the first line of a bio)
     "Jane Roe" + next line "DNP, PMHNP-BC" (+ a role)  (a team card: name and credentials apart)
+    "Our medical director, Dr. Maria Lopez, is ..." / "Kim Tran, our infusion nurse, ..."  (prose)
 """
 
 import re
@@ -75,6 +76,14 @@ _DR_TITLE = re.compile(r"^Dr\.?\s+")
 # Who signs a testimonial ("Small business owner", "Patient since 2021"): not a role on the staff.
 _NOT_STAFF_ROLE = re.compile(rf"\b(?:{_words('not_staff_roles')})\b", re.I)
 _QUOTE_ENDS = ('"', "\u201d", "\u2019", "'")
+# A person named in prose beside "our" and a role, as an "about" page writes them: "Our medical
+# director, Dr. Maria Lopez, is ..." or "Kim Tran, our infusion nurse, ...". The name must end the
+# phrase (punctuation or a lowercase word next), so a title-case heading's words are not a name.
+_ROLE_PHRASE = rf"(?i:(?:[\w-]+\s+){{0,3}}(?:{_words('role_words')}))(?![\w-])"
+_OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>{_NAME})(?=\s*[,.;:)]|\s+[a-z]|\s*$)")
+_OUR_ROLE = re.compile(rf",\s+our\s+(?P<role>{_ROLE_PHRASE})")
+_NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,10 @@ def find_staff(text: str) -> list[StaffMember]:
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         prev = lines[i - 1] if i else ""
+        for member in _in_prose(line) if "our " in line.lower() else ():
+            key = staff_key(member.name)
+            old = found.get(key)  # a name with credentials elsewhere on the page keeps them
+            found[key] = member if old is None else StaffMember(old.name, old.credentials, old.role or member.role)
         if not _HINT.search(line):
             if len(line) <= 40 and (member := _card(line, nxt, prev)):
                 found.setdefault(staff_key(member.name), member)
@@ -182,6 +195,25 @@ def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = "
         yield StaffMember(_tidy(m.group("name")), creds, role)
     elif not role_first and (m := _DR_BIO.match(line)) and (role := _role_upto(m.group("role"))):
         yield StaffMember(_tidy(m.group("name")), "", role)
+
+
+def _in_prose(line: str):
+    """People a sentence names beside "our" and their role. Not in a title-case heading ("Our Nurse
+    Practitioner Will Guide You"), which has few lowercase words, nor a person the sentence cites."""
+    if len(_LOWER_WORD.findall(line)) < 4:
+        return
+    for m in _OUR_ROLE_NAME.finditer(line):
+        yield from _prose_member(line, m.group("name"), m.group("role"), m.start(), m.end())
+    for m in _OUR_ROLE.finditer(line):  # "Kim Tran, our infusion nurse": find the role, then the name before it
+        if n := _NAME_BEFORE.search(line, max(0, m.start() - 60), m.start()):
+            yield from _prose_member(line, n.group("name"), m.group("role"), n.start(), m.end())
+
+
+def _prose_member(line: str, raw_name: str, raw_role: str, start: int, end: int):
+    name, title = _name(raw_name)
+    role = _role(raw_role)
+    if name and role and not title and not ROLE_WORDS.search(name) and not _cited(line[:start], line[end:]):
+        yield StaffMember(name, "", role)
 
 
 def _split_role(text: str) -> tuple[str, str]:

@@ -1,3 +1,5 @@
+import pytest
+
 from crawler.extract.staff import StaffMember, find_staff
 
 TEAM = """Our Team
@@ -245,3 +247,27 @@ def test_irish_names_coach_and_nurse_anaesthetist_degrees():
     assert find_staff(text) == [StaffMember("Ciar\u00e1n \u00d3 Murch\u00fa", "PhD", "Founder & Director"),
                                 StaffMember("Tessa Moreno", "CPC", "Integration Coach"),
                                 StaffMember("Ethan Brandvold", "MSNA, CRNA", "CRNA")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Our medical director, Dr. Maria Lopez, oversees every infusion we give.",
+     [StaffMember("Maria Lopez", "Dr.", "medical director")]),
+    ("Kim Nguyen, our psychiatric nurse practitioner, sees every patient before the first dose.",
+     [StaffMember("Kim Nguyen", "", "psychiatric nurse practitioner")]),
+    ("Our lead infusion nurse Tina Vasquez has twelve years of emergency room experience.",
+     [StaffMember("Tina Vasquez", "", "lead infusion nurse")]),
+    # A name written with its credentials elsewhere in the sentence keeps them.
+    ("Our medical director, Ana Ruiz, MD, is a board-certified anesthesiologist.",
+     [StaffMember("Ana Ruiz", "MD", "board-certified anesthesiologist")]),
+    # Not a person: a title-case heading, a clinic dog with a joke title, a cited researcher, a team.
+    ("Our Nurse Practitioner Will Guide You Through Every Step.", []),
+    ("Biscuit is our official Chief Morale Officer. She greets every guest at the door.", []),
+    ("In a study, our colleague John Krystal found that patients improved within a day.", []),
+    ("Our team of nurses will monitor you the whole time you are with us.", []),
+])
+def test_staff_named_in_prose_beside_our_and_a_role(text, expected):
+    assert find_staff(text) == expected
+
+
+def test_naturopathic_medical_doctor_credential():
+    assert find_staff("Dr. Serena Vale, NMD\nWellness Director") == [StaffMember("Serena Vale", "NMD", "Wellness Director")]
