@@ -200,6 +200,7 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:in|since|by) (?:\w+ )?\d{4},?\s+)?(?:it|this (
 
 # A sentence in quotation marks: a testimonial, or a claim a myths page quotes to rebut it.
 _QUOTED = re.compile(r"^(?:\d{1,2}[.)]\s*)?\W{0,3}[\"\u201c\u2018']")
+_QUOTATION = re.compile(r"[\"\u201c][^\"\u201c\u201d]{3,}(?:[\"\u201d]|$)")  # a sentence may end inside it
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|my|me|we|we're|our|us)\b", re.I)
 _SIGNED = re.compile(r"^\W*(?:[-\u2013\u2014~]|[A-Z][a-z]+\s+[A-Z]\.?(?:\W|$))")  # "— Dana R.", "Dana R."
 
@@ -227,10 +228,12 @@ def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
     is often a recurring illness."), as a post on ad phrases lists them; a testimonial speaks in
     the first person or is signed."""
     text = sents[i].text
-    if not _QUOTED.match(text):
-        return False
-    before = sents[i - 1].text if i else ""
     after = sents[i + 1].text if i + 1 < len(sents) else ""
+    if not _QUOTED.match(text):
+        # A claim quoted inside the sentence and rebutted by the next: 'Another common line online
+        # is that ketamine is "not addictive." That isn't accurate.'
+        return bool(_QUOTATION.search(text)) and bool(rules.rebuttal.search(after))
+    before = sents[i - 1].text if i else ""
     if rules.myth_label.search(before) or rules.rebuttal.search(after):
         return True
     return (sents[i].words <= 6 and not _FIRST_PERSON.search(text) and bool(after)
