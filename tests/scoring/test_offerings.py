@@ -142,6 +142,13 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
      ["Depression", "Treatment-resistant depression", "Chronic pain", "Substance use"]),
     ("Follow-up visits are held by telepsychiatry.", ["Telehealth"], []),
     ("We treat suicidal thoughts that have not eased with medication.", [], ["Suicidal ideation"]),
+    # Round 17: another country's crisis line, a risk, what a clinician asks about, a rating scale.
+    ("If you are in immediate danger call 000, or contact Lifeline on 13 11 14.", [], []),
+    ("Less common but serious risks include worsening mood or suicidal thoughts.", [], []),
+    ("I ask every ketamine patient about substance use at every visit.", [], []),
+    ("Give complete and honest information about your health, medications and substance use.", [], []),
+    ("GAD-7 (Generalized Anxiety Disorder scale)", [], []),
+    ("Less commonly, people experience headaches or anxiety on the day.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
