@@ -37,7 +37,7 @@ class KetamineGate:
     services: list[str] = field(default_factory=list)  # ketamine's facet labels: they offer it, or are cleared
 
 
-_NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b")
+_NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b", re.I)  # "Not for IV, IM, or oral ketamine."
 _QUOTED_OR_ASKED = re.compile(r"[\"\u201c\u201d?]")  # a testimonial's "my doctor suggested ketamine therapy"
 _MARKS = ("named", "offer", "service", "mention", "misuse", "disclaims", "none")
 

@@ -35,6 +35,14 @@ def test_files_logins_and_carts_are_skipped():
     assert not RANK.skipped("https://c.example/faq/")
 
 
+def test_machine_files_a_footer_links_to_are_not_pages():
+    # Round 18: a footer's "Sitemap" link to /sitemap.xml was read as a page of URLs naming ketamine.
+    assert RANK.skipped("https://c.example/sitemap.xml")
+    assert RANK.skipped("https://c.example/sitemap_index.xml")
+    assert RANK.skipped("https://c.example/llms.txt")
+    assert not RANK.skipped("https://c.example/sitemap/")  # an HTML sitemap page is a page
+
+
 def test_translated_copies_come_after_every_english_page():
     # WPML, Weglot and GTranslate keep the English slugs under a language prefix.
     translated = ["https://c.example/es/our-team/", "https://c.example/zh-hans/faq/", "https://c.example/pt-br/",

@@ -92,7 +92,19 @@ DIRECTORY = [("https://compass.example/", "Independent Guide to Ketamine Therapy
               "Ketamine Compass does not provide treatment.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY], ids=["rehab", "anaesthesia group", "directory"])
+# Round 18: a law firm with a practice area on ketamine clinic injuries, quoting the clinics' ads.
+LAW_FIRM = [("https://law.example/", "Injury & Malpractice Attorneys | Reyes Lowe",
+             "Ketamine infusion centers have opened in strip malls across the valley. Our firm has been "
+             "contacted by patients who say they were given ketamine without an evaluation."),
+            ("https://law.example/practice-areas/ketamine-clinic-injuries/", "Ketamine Clinic Injury Lawyers",
+             "A careful provider reviews your medical history and monitors blood pressure. We review your chart "
+             "with our nurse consultant, Ana Ruiz, RN."),
+            ("https://law.example/faq/", "FAQ | Reyes Lowe", "Not for IV, IM, or oral ketamine."),
+            ("https://law.example/contact/", "Contact | Reyes Lowe", "Call us for a free case review.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM],
+                         ids=["rehab", "anaesthesia group", "directory", "law firm"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())

@@ -123,6 +123,13 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     # model_requires: a sentence naming no clinician is not certified staff (round 16's gift cards).
     assert "certified_staff" not in scan_page("Our holiday gift cards are 20% off through December 31st.", "", rules).evidence
     assert "certified_staff" in scan_page("Our nurses are with you from the first minute to the last.", "", rules).evidence
+    # Round 18: a "Dr." with no medical word, a friend referred for a discount, dissociation as expected.
+    assert "certified_staff" not in scan_page("Dr. Moss adjusts your lozenge dose from week to week.", "", rules).evidence
+    friend = "Refer a friend and you both get $50 in studio credit when they complete their intake."
+    assert "provider_coordination" not in scan_page(friend, "", rules).evidence
+    dreamy = ("Many guests describe a dreamy, floating feeling during the infusion - that sense of "
+              "dissociation is a normal part of the experience and wears off soon after.")
+    assert "risk_disclosure" not in scan_page(dreamy, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():

@@ -149,6 +149,8 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Give complete and honest information about your health, medications and substance use.", [], []),
     ("GAD-7 (Generalized Anxiety Disorder scale)", [], []),
     ("Less commonly, people experience headaches or anxiety on the day.", [], []),
+    # Round 18: a law firm on the market at large.
+    ("Ketamine infusion centers have opened in strip malls and office parks across the valley.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
