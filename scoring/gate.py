@@ -3,14 +3,14 @@
 A seed list from directories holds sites that name ketamine without offering it to patients: a
 veterinary hospital's anaesthesia page, an anaesthesia group's drug list, an oral surgeon's sedation
 page, a TMS centre's "other options", an addiction centre's warnings and its "ketamine addiction"
-pages, a psychiatry practice's blog, a directory of clinics. What they say about evaluations,
-monitoring or their doctors is about something else, so the flags, which the rubric defines for a
-clinic's ketamine (or esketamine) care, are not set for them. Each page gets a mark here; the site
-offers ketamine care when a page that is not a post names it in its address or title, says in the
-clinic's voice that it offers it or names it plainly as care, or when half such pages mention it;
-never when half of them say the site treats no one ("We are not a clinic", a directory's footer;
-a drip bar's one "does not provide medical care" on its booking page is a liability line). The
-gate fails open: a site it cannot read passes.
+pages, a psychiatry practice's blog, a directory of clinics, a law firm's "ketamine clinic injuries"
+practice. What they say about evaluations, monitoring or their doctors is about something else, so
+the flags, which the rubric defines for a clinic's ketamine (or esketamine) care, are not set for
+them. Each page gets a mark here; the site offers ketamine care when a page that is not a post
+names it in its address or title, says in the clinic's voice that it offers it or names it plainly
+as care, or when half such pages mention it; never when half of them say the site treats no one
+("We are not a clinic", a directory's footer; a drip bar's one "does not provide medical care" on
+its booking page is a liability line). The gate fails open: a site it cannot read passes.
 """
 
 import re
@@ -28,6 +28,7 @@ class KetamineGate:
     terms: re.Pattern = NEVER  # ketamine named in a page's text
     named: re.Pattern = NEVER  # ...in its URL path or title
     misuse: re.Pattern = NEVER  # ketamine as a drug of misuse ("ketamine addiction"): not its care
+    elsewhere: re.Pattern = NEVER  # ...as made or given elsewhere (a pharmacy's, "options we refer to")
     disclaims: re.Pattern = NEVER  # the site says it treats no one ("We are not a clinic")
     offer: re.Pattern = NEVER  # a sentence naming it in the clinic's voice as what it offers
     not_care: re.Pattern = NEVER  # ...about animals, sedation, research or care elsewhere instead
@@ -39,24 +40,27 @@ class KetamineGate:
 
 _NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b", re.I)  # "Not for IV, IM, or oral ketamine."
 _QUOTED_OR_ASKED = re.compile(r"[\"\u201c\u201d?]")  # a testimonial's "my doctor suggested ketamine therapy"
-_MARKS = ("named", "offer", "service", "mention", "misuse", "disclaims", "none")
+_MARKS = ("named", "offer", "service", "mention", "misuse", "elsewhere", "disclaims", "none")
 
 
 def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda s: ()) -> str:
-    """blog, disclaims, named, misuse, offer, service, mention or none: what one page says about
-    ketamine care. labels(sentence) gives the facet labels a sentence names (scoring/offerings.py)."""
+    """blog, disclaims, named, misuse, elsewhere, offer, service, mention or none: what one page
+    says about ketamine care. labels(sentence) gives the facet labels a sentence names
+    (scoring/offerings.py)."""
     if gate.blog_pages.search(url or "") or gate.blog_titles.search(title or ""):
         return "blog"
     sentences = list(sentences)
     if any(gate.disclaims.search(s) for s in sentences if "not" in s or "n't" in s):  # every disclaimer negates
         return "disclaims"  # a directory's "Ketamine Compass does not provide treatment"
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
-    if any(not gate.misuse.search(x) for x in named):
+    if any(not gate.misuse.search(x) and not gate.elsewhere.search(x) for x in named):
         return "named"
-    if named:
-        return "misuse"  # a rehab's "Ketamine Addiction Treatment" page
+    if named:  # a rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/"
+        return "misuse" if any(gate.misuse.search(x) for x in named) else "elsewhere"
     # "we don't offer ketamine"; a rehab's "ketamine addiction" is about something else
     mentions = [s for s in sentences if gate.terms.search(s) and not _NEGATED.search(s) and not gate.misuse.search(s)]
+    if mentions and any(gate.elsewhere.search(s) for s in sentences):
+        return "elsewhere"  # "Options we refer to: … IV ketamine": the page's ketamine is someone else's
     care = [s for s in mentions if not gate.not_care.search(s) and not _QUOTED_OR_ASKED.search(s)]
     if any(gate.offer.search(s) for s in care):
         return "offer"
@@ -78,5 +82,7 @@ def offers_ketamine(marks: list[str], gate: KetamineGate) -> bool:
     pages = ["mention" if m == "disclaims" else m for m in pages]  # a drip bar's one liability line
     if not gate.tier or not pages or {"named", "offer", "service"} & set(pages):
         return True
-    # A site with pages on ketamine as a drug of misuse mentions it for that reason.
-    return "misuse" not in pages and sum(m in ("service", "mention") for m in pages) >= gate.share * len(pages)
+    # A site with pages on ketamine as a drug of misuse, or as made or given elsewhere, mentions it
+    # for that reason.
+    return ("misuse" not in pages and "elsewhere" not in pages
+            and sum(m in ("service", "mention") for m in pages) >= gate.share * len(pages))

@@ -103,8 +103,24 @@ LAW_FIRM = [("https://law.example/", "Injury & Malpractice Attorneys | Reyes Low
             ("https://law.example/contact/", "Contact | Reyes Lowe", "Call us for a free case review.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM],
-                         ids=["rehab", "anaesthesia group", "directory", "law firm"])
+# Round 19: a compounding pharmacy's ketamine formulations, a psychiatry group's "Options we refer to".
+PHARMACY = [("https://rx.example/", "Home | Larch Compounding Pharmacy",
+             "Sublingual troches and nasal sprays compounded for licensed prescribers and their patients."),
+            ("https://rx.example/compounding/ketamine/", "Ketamine Formulations | Larch Compounding Pharmacy",
+             "Ketamine troches in strengths your prescriber specifies. Side effects include dizziness and nausea."),
+            ("https://rx.example/prescribers/", "For Prescribers | Larch",
+             "For ketamine troches we ask that the prescription specify the strength per unit. Our compounding "
+             "lab is inspected yearly.")]
+REFERS = [("https://psych.example/", "Home | Tamsin Psychiatry", "Medication management and therapy for adults."),
+          ("https://psych.example/treatment-resistant-depression/", "Treatment-Resistant Depression | Tamsin",
+           "Options we refer to\nSome treatments need equipment we do not have. We refer patients to trusted "
+           "local programs and keep managing the rest of your care.\nIV ketamine\nIntravenous ketamine is "
+           "given at specialty clinics; it can raise blood pressure."),
+          ("https://psych.example/team/", "Our Team | Tamsin", "Rhea Banks, MD, psychiatrist.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS],
+                         ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())

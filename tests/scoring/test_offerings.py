@@ -151,6 +151,13 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Less commonly, people experience headaches or anxiety on the day.", [], []),
     # Round 18: a law firm on the market at large.
     ("Ketamine infusion centers have opened in strip malls and office parks across the valley.", [], []),
+    # Round 19: care elsewhere, what the clinic does not do, a founder's loss.
+    ("If you're interested in Spravato, ask your psychiatrist.", [], []),
+    ("Spravato has to be given in a certified clinic, so it isn't something we offer.", [], []),
+    ("If IV ketamine might suit you better, we're glad to help you find a clinic that offers it.", [], []),
+    ("It is given as a nasal spray in a certified setting, not as an infusion.", [], []),
+    ("We generally won't treat people with active psychosis or a current substance use problem.", [], []),
+    ("After losing a close friend to suicide, Jason opened the clinic.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
