@@ -95,7 +95,7 @@ class StaffMember:
 
 def staff_key(name: str) -> str:
     """One person however a page writes them: "Dr. Stephen P. Gibert" and "Stephen Gibert" alike."""
-    return _INITIAL.sub("", _DR_TITLE.sub("", name)).lower()
+    return _INITIAL.sub("", _DR_TITLE.sub("", name)).replace("\u2019", "'").lower()
 
 
 def plain_name(name: str, credentials: str) -> tuple[str, str]:
@@ -298,4 +298,5 @@ def _role_upto(text: str) -> str:
 
 def _tidy(name: str) -> str:
     name = _BYLINE.sub("", " ".join(name.split()))  # "By Ilse Marn, PMHNP": an article's author
+    name = name.replace("\u2019", "'")  # "Kevin O’Rourke" and "Kevin O'Rourke" are one name to a researcher
     return _DR_TITLE.sub("Dr. ", name)

@@ -271,3 +271,8 @@ def test_staff_named_in_prose_beside_our_and_a_role(text, expected):
 
 def test_naturopathic_medical_doctor_credential():
     assert find_staff("Dr. Serena Vale, NMD\nWellness Director") == [StaffMember("Serena Vale", "NMD", "Wellness Director")]
+
+
+def test_a_curly_apostrophe_in_a_name_is_written_straight():
+    # Round 20: "Kevin O’Rourke" on one page and "Kevin O'Rourke" on another are one person.
+    assert find_staff("Kevin O\u2019Rourke, RN\nInfusion Nurse") == [StaffMember("Kevin O'Rourke", "RN", "Infusion Nurse")]

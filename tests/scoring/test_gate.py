@@ -119,8 +119,19 @@ REFERS = [("https://psych.example/", "Home | Tamsin Psychiatry", "Medication man
           ("https://psych.example/team/", "Our Team | Tamsin", "Rhea Banks, MD, psychiatrist.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS],
-                         ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out"])
+# Round 20: a peer-support collective with a ketamine guide and a ketamine peer circle.
+PEERS = [("https://peers.example/", "Home | Marsh Peer Collective",
+          "We are a peer organization, not a clinic. We don't provide ketamine."),
+         ("https://peers.example/programs/ketamine-circle/", "Ketamine Conversations Circle | Marsh Peer Collective",
+          "Our facilitators are trained peers, not clinicians. A nurse typically checks your blood pressure "
+          "during an infusion."),
+         ("https://peers.example/resources/ketamine-guide/", "Ketamine therapy: what to know",
+          "Marsh Peer Collective does not provide, endorse or refer to any ketamine provider. Ketamine can "
+          "raise blood pressure.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS],
+                         ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out", "peers"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())

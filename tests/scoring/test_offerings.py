@@ -158,6 +158,10 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("It is given as a nasal spray in a certified setting, not as an infusion.", [], []),
     ("We generally won't treat people with active psychosis or a current substance use problem.", [], []),
     ("After losing a close friend to suicide, Jason opened the clinic.", [], []),
+    # Round 20: who may not be a candidate, a past diagnosis reviewed, a history screened for.
+    ("Bipolar disorder and substance use problems require special care; some people may not be a good candidate.", [], []),
+    ("He sees clients who have bipolar disorder in their history.", [], []),
+    ("The risk is low, which is why we screen carefully for substance use history.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
