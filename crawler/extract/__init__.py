@@ -7,7 +7,7 @@ from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones
 from .html import parse_html
 from .jsonld import clinic_facts, faq_pairs, jsonld_nodes, people
 from .links import resolve_links
-from .staff import ROLE_WORDS, credential_weight, find_staff, plain_name, staff_key
+from .staff import ROLE_WORDS, combined, find_staff, plain_name, staff_key
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
 
@@ -79,9 +79,7 @@ def _staff(text: str, nodes: list[dict], alts: list[str] = ()) -> list[dict]:
     pictured = [{**vars(m), "role": m.role.split(",")[0]} for alt in alts for m in find_staff(alt)]
     for member in [vars(m) for m in find_staff(text)] + pictured + _jsonld_staff(nodes):
         old = found.get(key := staff_key(member["name"]))
-        found[key] = member if old is None else {  # one person, two sources: keep what each adds
-            "name": old["name"], "credentials": max(old["credentials"], member["credentials"], key=credential_weight),
-            "role": old["role"] or member["role"]}
+        found[key] = member if old is None else combined(old, member)  # one person, two sources
     return list(found.values())
 
 

@@ -117,6 +117,13 @@ def better(old: dict | None, new: dict) -> bool:
             or credential_weight(new["credentials"]) > credential_weight(old["credentials"]))
 
 
+def combined(old: dict, new: dict) -> dict:
+    """One person named twice (two sources, or a line and a sentence): the first name as written,
+    the fuller credentials, and the first role given."""
+    return {"name": old["name"], "credentials": max(old["credentials"], new["credentials"], key=credential_weight),
+            "role": old["role"] or new["role"]}
+
+
 def add_staff(found: dict[str, dict], members: list[dict], page_url: str) -> None:
     """Add one page's staff to a clinic's (by staff_key), keeping for each person the page that
     says most of them, with its URL."""
@@ -132,9 +139,8 @@ def find_staff(text: str) -> list[StaffMember]:
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         prev = lines[i - 1] if i else ""
         for member in _in_prose(line) if "our " in line.lower() else ():
-            key = staff_key(member.name)
-            old = found.get(key)  # a name with credentials elsewhere on the page keeps them
-            found[key] = member if old is None else StaffMember(old.name, old.credentials, old.role or member.role)
+            old = found.get(key := staff_key(member.name))  # a name with credentials elsewhere keeps them
+            found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
         if not _HINT.search(line):
             if len(line) <= 40 and (member := _card(line, nxt, prev)):
                 found.setdefault(staff_key(member.name), member)
