@@ -276,3 +276,10 @@ def test_naturopathic_medical_doctor_credential():
 def test_a_curly_apostrophe_in_a_name_is_written_straight():
     # Round 20: "Kevin O’Rourke" on one page and "Kevin O'Rourke" on another are one person.
     assert find_staff("Kevin O\u2019Rourke, RN\nInfusion Nurse") == [StaffMember("Kevin O'Rourke", "RN", "Infusion Nurse")]
+
+
+def test_advanced_practice_nurse_credentials_of_some_states():
+    # Round 23: APN (New Jersey) and APNP (Wisconsin) before a board certification.
+    text = "Dana Ruiz, APN, PMHNP-BC\nCo-Founder\nLi Vang, APNP, PMHNP-BC\nPsychiatric Nurse Practitioner"
+    assert find_staff(text) == [StaffMember("Dana Ruiz", "APN, PMHNP-BC", "Co-Founder"),
+                                StaffMember("Li Vang", "APNP, PMHNP-BC", "Psychiatric Nurse Practitioner")]

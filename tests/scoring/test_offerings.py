@@ -162,6 +162,10 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Bipolar disorder and substance use problems require special care; some people may not be a good candidate.", [], []),
     ("He sees clients who have bipolar disorder in their history.", [], []),
     ("The risk is low, which is why we screen carefully for substance use history.", [], []),
+    # Round 23: research interest, what callers ask about, other providers the clinic can name.
+    ("There is growing research interest in ketamine for obsessive-compulsive disorder.", [], []),
+    ("We get a lot of questions about migraines and alcohol use disorder.", [], []),
+    ("Ask us for a list of local Spravato providers if you'd prefer a nasal spray.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
