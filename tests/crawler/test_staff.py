@@ -283,3 +283,10 @@ def test_advanced_practice_nurse_credentials_of_some_states():
     text = "Dana Ruiz, APN, PMHNP-BC\nCo-Founder\nLi Vang, APNP, PMHNP-BC\nPsychiatric Nurse Practitioner"
     assert find_staff(text) == [StaffMember("Dana Ruiz", "APN, PMHNP-BC", "Co-Founder"),
                                 StaffMember("Li Vang", "APNP, PMHNP-BC", "Psychiatric Nurse Practitioner")]
+
+
+def test_irish_medical_degrees_and_a_consultants_role():
+    # Round 24: "MB BCh BAO" is a degree, not a name, and "Consultant Anaesthetist" is a role.
+    text = "Dr Aoife Brennan\nMB BCh BAO, MRCPsych\nConsultant Psychiatrist\nDr Ciaran Walsh\nMB, FCAI\nConsultant Anaesthetist"
+    assert find_staff(text) == [StaffMember("Aoife Brennan", "MB, BCh, BAO, MRCPsych", "Consultant Psychiatrist"),
+                                StaffMember("Ciaran Walsh", "MB, FCAI", "Consultant Anaesthetist")]

@@ -130,6 +130,11 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     dreamy = ("Many guests describe a dreamy, floating feeling during the infusion - that sense of "
               "dissociation is a normal part of the experience and wears off soon after.")
     assert "risk_disclosure" not in scan_page(dreamy, "", rules).evidence
+    # Round 24 and set AZ: a flu-shot post, a contact form.
+    flu = "We have high-dose vaccine for patients 65 and older and regular vaccine for everyone 6 months and up."
+    assert "individualized_plan" not in scan_page(flu, "", rules).evidence
+    form = "Should you have any questions or wish to schedule an appointment with our team, fill out the form below."
+    assert "screening" not in scan_page(form, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():

@@ -166,6 +166,11 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("There is growing research interest in ketamine for obsessive-compulsive disorder.", [], []),
     ("We get a lot of questions about migraines and alcohol use disorder.", [], []),
     ("Ask us for a list of local Spravato providers if you'd prefer a nasal spray.", [], []),
+    # Round 24: early research, exclusions, what is not treated now, a service run separately.
+    ("Evidence on ketamine for OCD and alcohol use disorder is still early.", [], []),
+    ("Current psychosis, mania and an active substance use disorder are exclusions.", [], []),
+    ("Bipolar depression is not currently treated in our clinic.", [], []),
+    ("Infusions for chronic pain are offered separately by our pain service.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
