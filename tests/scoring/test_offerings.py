@@ -55,6 +55,9 @@ def test_routes_in_general_and_what_the_clinic_is_not_are_no_offer(text):
 
 def test_a_lozenge_taken_in_the_office_is_not_at_home():
     assert find_offerings("Lozenges are dispensed at the office and taken in front of your therapist.")[0] == []
+    # A lozenge is an at-home service only where the sentence says home, mail or telehealth.
+    assert find_offerings("Most clients start with a sublingual lozenge.")[0] == []
+    assert find_offerings("Your lozenges are mailed to you after a video visit.")[0] == ["At-home (oral/lozenge)", "Telehealth"]
     both = find_offerings("We offer IV infusions in our office and at-home lozenges by telehealth.")[0]
     assert "At-home (oral/lozenge)" in both
 
