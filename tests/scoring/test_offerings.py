@@ -174,6 +174,18 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Current psychosis, mania and an active substance use disorder are exclusions.", [], []),
     ("Bipolar depression is not currently treated in our clinic.", [], []),
     ("Infusions for chronic pain are offered separately by our pain service.", [], []),
+    # What a practice is not for, or not taking now, is not what it treats (blind rounds 9-24).
+    ("Our mood program is not designed to treat PTSD, bipolar disorder or substance use.", [], []),
+    ("We are not a substance use treatment program.", [], []),
+    ("We are not currently accepting patients whose main concern is substance use.", [], []),
+    ("We are unable to accept patients with an active substance use disorder.", [], []),
+    ("People with bipolar disorder are usually better served by a specialized program.", [], []),
+    ("We sometimes get calls asking about ketamine for alcohol use disorder.", [], []),
+    ("We check in about substance use at every visit.", [], []),
+    ("We screen everyone for substance use before the first infusion.", [], []),
+    ("She asked whether anyone in my family had bipolar disorder.", [], []),
+    ("For help finding a treatment program for substance use, call the state line.", [], []),
+    ("Call the Mental Health and Addictions Crisis Line at any hour.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
