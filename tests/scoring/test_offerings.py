@@ -186,6 +186,12 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("She asked whether anyone in my family had bipolar disorder.", [], []),
     ("For help finding a treatment program for substance use, call the state line.", [], []),
     ("Call the Mental Health and Addictions Crisis Line at any hour.", [], []),
+    # An FDA indication, an intake question, a denied approval, a patient's nerves (blind rounds 9-24).
+    ("In 2020 its approval was expanded to adults with major depressive disorder who have active suicidal thoughts.", [], []),
+    ("The form asks whether you have ever had psychosis or suicidal thoughts.", [], []),
+    ("Generic ketamine is not FDA-approved for depression, anxiety or PTSD.", [], []),
+    ("Light sedation is available if you're anxious about the needle.", [], []),
+    ("Adults with severe dental anxiety are welcome.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
