@@ -243,7 +243,7 @@ def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
 def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
     """Vetoes, checked only once a pattern matched: criticism and the flag's veto read the whole
     sentence; scope reads the clause that holds the match (a clause that speaks of us is ours)."""
-    if flag.critic and rules.critic.search(text):
+    if flag.critic and any(c.start() < _contrast_end(text, span) for c in rules.critic.finditer(text)):
         return True
     if _MYTH_LEAD.match(text):
         return True  # "Myth #5: Ketamine is only for people who've tried everything."
@@ -260,6 +260,17 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
         return bool(rules.others.search(_LEAD_LABEL.sub("", text, count=1))
                     or (flag.scope == "own" and rules.generic.search(clause)))
     return False
+
+
+# A contrast after the match starts another statement: "Ketamine infusions are FDA-approved for
+# depression, but many clinics charge $700" is the site's claim; "many clinics" is not its critic.
+_CONTRAST = re.compile(r",\s(?:but|however|although|though|whereas)\b", re.I)
+
+
+def _contrast_end(text: str, span: tuple[int, int]) -> int:
+    """Where the statement holding the match ends: at the first contrast after it."""
+    m = _CONTRAST.search(text, span[1])
+    return m.start() if m else len(text)
 
 
 _SCOPE_BREAK = re.compile(r"[;:]|\s-\s|,?\s\b(?:but|however|although|though|whereas)\b", re.I)
