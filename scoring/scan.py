@@ -243,7 +243,7 @@ def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
 def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> bool:
     """Vetoes, checked only once a pattern matched: criticism and the flag's veto read the whole
     sentence; scope reads the clause that holds the match (a clause that speaks of us is ours)."""
-    if flag.critic and any(c.start() < _contrast_end(text, span) for c in rules.critic.finditer(text)):
+    if flag.critic and (c := rules.critic.search(text)) and c.start() < _contrast_end(text, span):
         return True
     if _MYTH_LEAD.match(text):
         return True  # "Myth #5: Ketamine is only for people who've tried everything."
@@ -262,9 +262,10 @@ def _vetoed(flag: FlagRule, text: str, span: tuple[int, int], rules: Rules) -> b
     return False
 
 
+_CONTRAST_WORDS = r"(?:but|however|although|though|whereas)\b"
 # A contrast after the match starts another statement: "Ketamine infusions are FDA-approved for
 # depression, but many clinics charge $700" is the site's claim; "many clinics" is not its critic.
-_CONTRAST = re.compile(r",\s(?:but|however|although|though|whereas)\b", re.I)
+_CONTRAST = re.compile(rf",\s{_CONTRAST_WORDS}", re.I)
 
 
 def _contrast_end(text: str, span: tuple[int, int]) -> int:
@@ -273,7 +274,7 @@ def _contrast_end(text: str, span: tuple[int, int]) -> int:
     return m.start() if m else len(text)
 
 
-_SCOPE_BREAK = re.compile(r"[;:]|\s-\s|,?\s\b(?:but|however|although|though|whereas)\b", re.I)
+_SCOPE_BREAK = re.compile(rf"[;:]|\s-\s|,?\s\b{_CONTRAST_WORDS}", re.I)
 
 
 def _clause(text: str, span: tuple[int, int]) -> str:
