@@ -3,7 +3,8 @@
 For a pattern that starts at a word boundary with literal text (`\\b(?:evaluat|assess)...`), a match
 must begin a word with one of those literals. We read each pattern's possible leading literals
 from Python's own regex parser and keep their first 1-3 letters; a sentence is only tried against
-patterns one of whose prefixes begins one of its words. Patterns we cannot analyse (a leading
+patterns one of whose prefixes begins one of its words, and searched from the first such word.
+Patterns we cannot analyse (a leading
 character class, an optional first element, no word boundary) are always tried, so the prefilter
 never changes a result, only skips work.
 """
@@ -70,11 +71,15 @@ def _first(op, arg, items):
     return None
 
 
-def word_prefixes(text: str) -> set[str]:
-    """Every 1-3 letter prefix of every word of the (lowercased) text."""
-    out = set()
-    for word in _WORD.findall(text.lower()):
-        out.add(word[:1])
-        out.add(word[:2])
-        out.add(word[:3])
+def word_prefixes(text: str) -> dict[str, int]:
+    """Every 1-3 letter prefix of every word of the (lowercased) text, with where the first word
+    that has it starts: a pattern whose match must start a word with one of its prefixes cannot
+    match before the earliest of them, so its search may start there."""
+    lowered = text.lower()
+    exact = len(lowered) == len(text)  # else lowercasing moved positions ("İ"): start at 0
+    out: dict[str, int] = {}
+    for m in _WORD.finditer(lowered):
+        word, at = m.group(), m.start() if exact else 0
+        for prefix in (word[:1], word[:2], word[:3]):
+            out.setdefault(prefix, at)
     return out

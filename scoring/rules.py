@@ -80,7 +80,7 @@ class Rules:
     index: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     always: list[tuple[str, int]] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # sentence key -> flags it sets (scan.py)
-    model_cache: dict = field(default_factory=dict)  # sentence -> the model's features (scan.py)
+    model_cache: dict = field(default_factory=dict)  # sentence -> the model's probability per flag (scan.py)
     max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
 
     def without_model(self) -> "Rules":

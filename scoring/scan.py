@@ -140,13 +140,14 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
     for sent in sents:
         if sent.question or sent.words < MODEL_MIN_WORDS or sent.snippet in claims:
             continue
-        feats = rules.model_cache.get(sent.text)
-        if feats is None:
+        probability = rules.model_cache.get(sent.text)
+        if probability is None:  # every flag's at once: a footer's sentences recur on every page
             if len(rules.model_cache) >= CACHE_LIMIT:
                 rules.model_cache.clear()
-            feats = rules.model_cache[sent.text] = features(sent.text, model.buckets)
+            feats = features(sent.text, model.buckets)
+            probability = rules.model_cache[sent.text] = {f: r.probability(feats) for f, r in model.flags.items()}
         for flag, reader, rule in wanted:
-            p = reader.probability(feats)
+            p = probability[flag]
             if p >= reader.threshold and p > best.get(flag, (0.0,))[0] and _may_set(rule, sent.text, rules):
                 best[flag] = (p, sent)
     return {flag: sent.snippet for flag, (_, sent) in best.items()}
@@ -176,14 +177,16 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
     hit = rules.cache.get(key)
     if hit is None:
         starts = word_prefixes(sent.text)
-        candidates: dict[str, set[int]] = {}
-        for prefix in starts:
+        candidates: dict[str, dict[int, int]] = {}  # flag -> pattern -> where a match may start
+        for prefix, at in starts.items():
             for flag, j in rules.index.get(prefix, ()):
-                candidates.setdefault(flag, set()).add(j)
+                found = candidates.setdefault(flag, {})
+                if at < found.get(j, len(sent.text)):
+                    found[j] = at
         for flag, j in rules.always:
-            candidates.setdefault(flag, set()).add(j)
+            candidates.setdefault(flag, {})[j] = 0
         flags = tuple(f for f in FLAGS if f in candidates
-                      and _sets(rules.flags[f], sorted(candidates[f]), sent, rules, sents, i))
+                      and _sets(rules.flags[f], sorted(candidates[f].items()), sent, rules, sents, i))
         hit = (flags, sentence_offerings(sent.text, starts))
         if len(rules.cache) >= CACHE_LIMIT:
             rules.cache.clear()
@@ -216,7 +219,7 @@ def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
     return " | ".join(s.text for s in sents[max(0, i - window):i + window + 1])
 
 
-def _sets(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
+def _sets(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
           sents: list[Sentence], i: int) -> bool:
     span = _match(flag, which, sent, rules, sents, i)
     return span is not None and not _vetoed(flag, sent.text, span, rules) and not (flag.critic and _myth(sents, i, rules))
@@ -290,11 +293,12 @@ def _clause(text: str, span: tuple[int, int]) -> str:
     return _LEAD_LABEL.sub("", text[start:end].strip(), count=1)
 
 
-def _match(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
+def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
            sents: list[Sentence], i: int) -> tuple[int, int] | None:
-    """The span of the first match of one of the flag's patterns that survives its checks."""
+    """The span of the first match of one of the flag's patterns that survives its checks; `which`
+    gives each candidate pattern and where in the sentence its match may start (prefilter)."""
     text = sent.text
-    for j in which:
+    for j, at in which:
         pattern = flag.patterns[j]
         if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
@@ -303,13 +307,13 @@ def _match(flag: FlagRule, which: list[int], sent: Sentence, rules: Rules,
             context = " ".join(s.text for s in sents[max(0, i - pattern.window):i + pattern.window + 1])
         # The pattern itself first: it fails on most sentences the prefilter lets through, and some
         # unless/requires expressions (whole-sentence lookaheads) cost more than it does.
-        if not pattern.regex.search(text):
+        if not pattern.regex.search(text, at):
             continue
         if pattern.unless and pattern.unless.search(context):
             continue
         if pattern.requires and not pattern.requires.search(context):
             continue
-        for m in pattern.regex.finditer(text):
+        for m in pattern.regex.finditer(text, at):
             if any(_overlaps(m, e, text) for e in flag.exclude):
                 continue
             if pattern.negatable and _negated(text, m.start(), m.end(), rules):

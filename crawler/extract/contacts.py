@@ -1,6 +1,7 @@
 """Phones (E.164), emails and postal addresses (US; Canada, Australia and the UK) found in page text."""
 
 import re
+from functools import lru_cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
@@ -82,8 +83,11 @@ _ABROAD = [(country, re.compile(rf"{_STREET}(?P<state>{_region_alt(country)})\.?
 _ABROAD_POSTCODE = re.compile(r"[A-Z](?:\d(?:[A-Z] ?\d[A-Z]\d|[A-Z\d]? ?\d[A-Z]{2})|[A-Z]{1,2},? \d{4}\b)")
 
 
+@lru_cache(maxsize=4096)
 def to_e164(raw: str, region: str = "US") -> str:
-    """A phone number in E.164, or "" when it is not a valid number."""
+    """A phone number in E.164, or "" when it is not a valid number. Remembered: a site's header
+    and footer repeat its numbers on every page, and libphonenumber's parse is the dearest step of
+    reading a page's contacts."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
