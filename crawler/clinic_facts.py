@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from crawler.extract.contacts import normalize_state
+from crawler.extract.staff import LEGAL_FORM
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
@@ -23,7 +24,8 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
     ordered = sorted(pages, key=lambda p: p[0])
     own = [p for p in ordered if p[3]] or ordered
     others = [p for p in ordered if not p[3]]
-    name = _vote([f.get("name") for _, f, _, _ in ordered]) or seed_name or _title_name(ordered, domain) or domain
+    name = _fuller(_vote([f.get("name") for _, f, _, _ in ordered]), [f.get("name") for _, f, _, _ in own])
+    name = name or seed_name or _title_name(ordered, domain) or domain
     phone = _own_vote(own, others, "phones")
     email = _own_vote(own, others, "emails")
     address = next((f["address"] for _, f, _, _ in own + others if f.get("address")), {})
@@ -50,6 +52,16 @@ def _own_vote(own: list, others: list, key: str) -> str | None:
     sitewide = {v for v, n in elsewhere.items() if n >= 2 and n * 2 > len(others)}
     return (_vote([v for v in values if v not in sitewide]) or _vote(values)
             or _vote([v for _, f, _, _ in others for v in f.get(key, [])[:2]]))
+
+
+def _fuller(name: str | None, names: list) -> str | None:
+    """The name one of the clinic's own pages spells out in full where the others shorten it: the
+    home page's JSON-LD says "Mesa Vista Ketamine & IV Lounge", og:site_name on every page "Mesa
+    Vista Ketamine". A title's tail after a separator (" – Boise", " | Book Now") is no part of it,
+    nor is a legal form (" PLLC") alone."""
+    longer = [n for n in names if name and n and n.startswith(name + " ")
+              and not _TITLE_SPLIT.search(n[len(name):]) and not LEGAL_FORM.match(n[len(name):])]
+    return _vote(longer) or name
 
 
 def _vote(values: list) -> str | None:

@@ -35,6 +35,20 @@ def test_the_name_comes_from_the_pages_then_the_seed_then_the_title():
     assert merge_facts([page(0, "")], "", "calm.example")["name"] == "calm.example"
 
 
+def test_a_name_one_page_spells_out_beats_its_short_form_on_every_page():
+    # Blind test sites: og:site_name shortens the business name the home page's JSON-LD gives.
+    pages = [page(0, name="Mesa Vista Ketamine & IV Lounge"), *[page(1, name="Mesa Vista Ketamine") for _ in range(6)]]
+    assert merge_facts(pages, "", "m.example")["name"] == "Mesa Vista Ketamine & IV Lounge"
+    # A longer name that adds a title's tail, or a name on another location's page, does not.
+    pages = [page(0, name="Calm Ketamine | Book Now"), page(1, name="Calm Ketamine"), page(1, name="Calm Ketamine"),
+             page(1, inside=False, name="Calm Ketamine Boise")]
+    assert merge_facts(pages, "", "c.example")["name"] == "Calm Ketamine"
+    # Nor does its legal form alone.
+    pages = [page(0, name="Sonoran Sol Ketamine Wellness PLLC"), page(1, name="Sonoran Sol Ketamine Wellness"),
+             page(1, name="Sonoran Sol Ketamine Wellness")]
+    assert merge_facts(pages, "", "s.example")["name"] == "Sonoran Sol Ketamine Wellness"
+
+
 def test_the_title_segment_that_spells_the_domain_names_the_clinic():
     # A place or a slogan can be the shortest segment; the domain says which one is the business.
     title = "Best Ketamine Therapy Near You - Denver - Mile High Ketamine"
