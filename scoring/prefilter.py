@@ -35,6 +35,11 @@ def _seq(items, boundary: bool):
             return None
         if op in (C.ASSERT, C.ASSERT_NOT):
             continue  # zero-width
+        if not boundary and op is C.SUBPATTERN:  # "(?-i:\bDr ...)": the group's items, then the rest
+            return _seq(list(arg[-1]) + items[i + 1:], boundary=False)
+        if not boundary and op is C.BRANCH:  # "(?-i:\bDr ...)|\bnurses?": each alternative, then the rest
+            got = [_seq(list(alt) + items[i + 1:], boundary=False) for alt in arg[1]]
+            return None if any(g is None for g in got) else frozenset().union(*got)
         if not boundary:
             return None
         if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and arg[0] == 0:

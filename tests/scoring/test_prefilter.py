@@ -20,6 +20,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
     (r"\b(?:full )?refund", {"ful", "ref"}),       # an optional first word: either start
     (r"\b\d+-minute", None),                       # a class: always tried
     (r"cure", None),                               # no word boundary: could start mid-word
+    (r"(?-i:\bDr\.? [A-Z])|\bnurses?\b", {"dr", "nur"}),  # alternatives that start differently
+    (r"(?-i:\bDr\.? [A-Z])|\b\d+-minute", None),          # one of them unknown: always tried
 ])
 def test_leading_prefixes(pattern, prefixes):
     got = leading_prefixes(pattern)
