@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
-from crawler.extract.staff import add_staff
+from crawler.extract.staff import add_staff, own_staff, staff_key
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
@@ -54,6 +54,7 @@ class SiteState:
     pages_ok: int = 0
     errors: list[str] = field(default_factory=list)
     staff: dict[str, dict] = field(default_factory=dict)  # by staff_key: the page saying most of them
+    own_staff: set[str] = field(default_factory=set)  # staff_keys named on the seed's own section's pages
     received: int = 0  # pages and fetch errors stored
     expected: int | None = None  # how many the spider yielded, once it says the site is done
 
@@ -132,6 +133,8 @@ class StorePipeline:
             state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title,
                                 not item.outside))
             add_staff(state.staff, item.facts.get("staff", []), item.url)
+            if not item.outside:
+                state.own_staff.update(staff_key(m["name"]) for m in item.facts.get("staff", []))
         page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
                 "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}
         if item.reused:  # same title and text as stored: leave them (and the full-text index) alone
@@ -196,7 +199,7 @@ class StorePipeline:
             # Home page first, then by URL: evidence does not depend on download order.
             ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
             self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules, site=True),
-                                    list(state.staff.values()), run_id=self.crawl_id)
+                                    own_staff(state.staff, state.own_staff), run_id=self.crawl_id)
         else:
             self.failed += 1
             # Keep the last good data: only status, error and crawl time change.
@@ -243,4 +246,3 @@ class StorePipeline:
             log.error("could not record the end of run %s in %s: %s", self.crawl_id, self.store.path, e)
             stats.set_value("clinicvet/store_error", self.store_error or f"{e}")
         self.store.close()
-

@@ -7,8 +7,9 @@ people included), kept in the page memo, and read again from the stored text onl
 is missing or was made by other extraction code.
 """
 
-from crawler.extract.staff import add_staff, find_staff
+from crawler.extract.staff import add_staff, find_staff, own_staff, staff_key
 from crawler.page_memo import extract_version, unpack
+from crawler.seeds import in_section, seed_section
 from crawler.storage import Store
 from scoring import aggregate, load_rules, scan_page
 
@@ -19,18 +20,20 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
     try:
         run = store.start_crawl(kind="rescore", rules=rules.source)
         clinics = store.db.execute(
-            "select id, last_crawl_id from clinics where status = 'ok' order by id").fetchall()
+            "select id, last_crawl_id, website from clinics where status = 'ok' order by id").fetchall()
         changed = pages = 0
-        for clinic_id, crawl_id in clinics:
+        for clinic_id, crawl_id, website in clinics:
             rows = store.pages_of(clinic_id, crawl_id, extract_version())
             before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
             signals = [scan_page(text or "", url, rules, title or "") for url, text, _, _, title in rows]
-            staff = {}
+            staff, own, section = {}, set(), seed_section(website or "")
             for url, text, _, memo, _ in rows:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 add_staff(staff, people, url)
+                if in_section(section, url):  # as the crawl read the seed's section (crawler.pipelines)
+                    own.update(staff_key(m["name"]) for m in people)
             result = aggregate(signals, rules, site=True)
-            store.write_clinic(clinic_id, {}, result, list(staff.values()), run_id=run)
+            store.write_clinic(clinic_id, {}, result, own_staff(staff, own), run_id=run)
             pages += len(rows)
             changed += (result.score, result.tier) != tuple(before)
         store.finish_crawl(run, "finished", sites=len(clinics), sites_ok=len(clinics), pages=pages)

@@ -77,3 +77,19 @@ def write_seeds_csv(seeds: list[Seed], path: str | Path) -> Path:
         writer.writerow(["url", "name"])
         writer.writerows([s.url, s.name] for s in seeds)
     return path
+
+
+def seed_section(url: str) -> str:
+    """The folder a seed below a site's home names ("/behavioral-health/ketamine/" for a hospital's
+    ketamine service, or for ".../ketamine/index.html"), "" for a home page."""
+    path = urlsplit(url).path or "/"
+    if not path.endswith("/"):
+        last = path.rsplit("/", 1)[-1]
+        path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
+    return "" if path == "/" or path.lower() in ("/home/", "/en/", "/en-us/") else path
+
+
+def in_section(section: str, url: str) -> bool:
+    """Whether the URL lies in a seed's own section (seed_section) of a larger site; every URL
+    does when the seed is a home page."""
+    return not section or (urlsplit(url).path + "/").startswith(section)

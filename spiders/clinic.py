@@ -38,7 +38,7 @@ from crawler.middlewares import PrivateAddressRefused
 from crawler.page_memo import PageMemo, body_digest
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
-from crawler.seeds import Seed, read_seeds, site_key
+from crawler.seeds import Seed, in_section, read_seeds, seed_section, site_key
 from crawler.sitemaps import read_sitemap
 from crawler.storage import Store, now
 from crawler.workers import Workers, extract_pdf, read_html
@@ -128,16 +128,6 @@ class LinkRanker:
         query = [v for k, v in parse_qsl(parts.query) if k.lower() in ("lang", "language", "locale", "hl", "wpml_lang")]
         codes = [segment, parts.hostname.split(".", 1)[0] if parts.hostname and parts.hostname.count(".") > 1 else "", *query]
         return any((m := _LANGUAGE_CODE.fullmatch(code)) and m.group(1).lower() in self.languages for code in codes)
-
-
-def seed_section(url: str) -> str:
-    """The folder a seed below a site's home names ("/behavioral-health/ketamine/" for a hospital's
-    ketamine service, or for ".../ketamine/index.html"), "" for a home page."""
-    path = urlsplit(url).path or "/"
-    if not path.endswith("/"):
-        last = path.rsplit("/", 1)[-1]
-        path = path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
-    return "" if path == "/" or path.lower() in ("/home/", "/en/", "/en-us/") else path
 
 
 _DIGITS = re.compile(r"\d+")
@@ -519,7 +509,7 @@ class ClinicSpider(scrapy.Spider):
     @staticmethod
     def _inside(site: Site, url: str) -> bool:
         """Whether the URL lies in the seed's own section of a larger site (always, for a home seed)."""
-        return not site.section or (urlsplit(url).path + "/").startswith(site.section)
+        return in_section(site.section, url)
 
     def _rank(self, site: Site, url: str, anchor: str = "") -> int:
         """The link's priority, raised when it lies in the seed's own section of a larger site."""

@@ -414,7 +414,8 @@ class FaultWeb:
 
     def site_chain(self, h, path, q, n):
         # Every page's footer carries the chain's number, (512) 555-0100; each location has its own.
-        menu = [("/", "Home"), ("/faq/", "FAQ"), ("/locations/", "All locations"),
+        # The chain's team page lists every location's people; Denver's own pages name Denver's.
+        menu = [("/", "Home"), ("/faq/", "FAQ"), ("/our-team/", "Our team"), ("/locations/", "All locations"),
                 *[(f"/locations/{c}/", c.title()) for c in CHAIN_OTHERS]]
         if path == "/locations/denver/":
             return h.send(200, page("Denver center", "Call our Denver center at (720) 555-0117.", STAFF,
@@ -424,6 +425,9 @@ class FaultWeb:
         if path in [f"/locations/{c}/" for c in CHAIN_OTHERS]:
             return h.send(200, page("Another center", "Call (303) 555-0142.",
                                     "Dr. Ivo Lindqvist, MD, leads this center.", links=menu))
+        if path == "/our-team/":
+            return h.send(200, page("Our team", "Denver", STAFF, "Boulder", "Dr. Ivo Lindqvist, MD, leads this center.",
+                                    "Austin", "Mara Quist, RN", "Infusion nurse", links=menu))
         if path in ("/", "/faq/", "/locations/"):
             return h.send(200, page("Chain of ketamine centers", SCREENING, links=menu))
         return h.send(404, page("Not found"))

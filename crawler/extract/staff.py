@@ -134,6 +134,13 @@ def add_staff(found: dict[str, dict], members: list[dict], page_url: str) -> Non
             found[key] = {**member, "page_url": page_url}
 
 
+def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
+    """A clinic's staff (add_staff's) when its seed is one section of a larger site: those its own
+    section's pages name (`own`, by staff_key), if they name any. A chain's team page lists every
+    location's people; seeded at its Austin page, the clinic is Austin's."""
+    return [m for k, m in found.items() if k in own] if own else list(found.values())
+
+
 def find_staff(text: str) -> list[StaffMember]:
     lines = [line.strip() for line in (text or "").split("\n")]
     found: dict[str, StaffMember] = {}

@@ -1,6 +1,7 @@
 """The crawl fetches the pages the rubric needs first (crawler/link_priority.yml)."""
 
-from spiders.clinic import LinkRanker, seed_section
+from crawler.seeds import seed_section
+from spiders.clinic import LinkRanker
 
 RANK = LinkRanker()
 
