@@ -70,6 +70,7 @@ class Rules:
     myth_label: re.Pattern = re.compile(r"(?!x)x")
     rebuttal: re.Pattern = re.compile(r"(?!x)x")
     legal_pages: re.Pattern = re.compile(r"(?!x)x")  # URL paths of legal notices: no positive flag there
+    model_skip: re.Pattern = re.compile(r"(?!x)x")  # sentences the model does not read (another language)
     gate: KetamineGate = field(default_factory=KetamineGate)  # sites that offer no ketamine care
     evidence_per_flag: int = 5
     source: str = ""
@@ -237,6 +238,7 @@ def _compile(data: dict, source: str) -> Rules:
         myth_label=rx(lexicon.get("myth_label", r"(?!x)x"), "lexicon.myth_label"),
         rebuttal=rx(lexicon.get("rebuttal", r"(?!x)x"), "lexicon.rebuttal"),
         legal_pages=rx(data.get("legal_pages") or r"(?!x)x", "legal_pages"),
+        model_skip=rx(data.get("model_skip") or r"(?!x)x", "model_skip"),
         gate=_gate(data.get("ketamine_gate") or {}, rx),
         evidence_per_flag=int(data.get("evidence_per_flag", 5)), source=source,
         model=model, model_source=str(model_path or ""),

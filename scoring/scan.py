@@ -138,7 +138,7 @@ def _second_reading(sents: list[Sentence], evidence: dict[str, list[str]], rules
     # not evidence of a good practice, however its words score.
     claims = {snippet for flag, snippets in evidence.items() if rules.flags[flag].kind == "red" for snippet in snippets}
     for sent in sents:
-        if sent.question or sent.words < MODEL_MIN_WORDS or sent.snippet in claims:
+        if sent.question or sent.words < MODEL_MIN_WORDS or sent.snippet in claims or rules.model_skip.search(sent.text):
             continue
         probability = rules.model_cache.get(sent.text)
         if probability is None:  # every flag's at once: a footer's sentences recur on every page

@@ -130,8 +130,20 @@ PEERS = [("https://peers.example/", "Home | Marsh Peer Collective",
           "raise blood pressure.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS],
-                         ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out", "peers"])
+# Round 28: an institute that trains clinicians in ketamine-assisted psychotherapy and sees no one.
+INSTITUTE = [("https://kap-train.example/", "KAP Training for Clinicians | Alder Institute",
+              "Continuing education in ketamine-assisted psychotherapy for licensed clinicians. We do not see "
+              "patients."),
+             ("https://kap-train.example/courses/ketamine-foundations/", "Ketamine Foundations | Alder Institute",
+              "Participants learn how prescribers screen for psychosis and monitor blood pressure during a dose. "
+              "Alder is a school and does not provide medical or psychological services."),
+             ("https://kap-train.example/faculty/", "Faculty | Alder Institute",
+              "Ines Varga, MD, anesthesiologist, teaches the medical-safety module. We do not see patients.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS, INSTITUTE],
+                         ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out", "peers",
+                              "training institute"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
@@ -174,6 +186,8 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
     # A clinic that treats no one for some things: "We do not provide treatment for active addiction."
     assert site([("https://c.example/", "Fair Oaks Ketamine", "We do not provide treatment for active "
                   "substance use."), team]).flags["screening"]
+    assert site([("https://c.example/", "Fair Oaks Ketamine", "We do not see patients under 18."),
+                 team]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]

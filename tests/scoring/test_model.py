@@ -82,6 +82,15 @@ def test_the_model_reads_only_the_sites_own_statements(text):
     assert scan_page(text, "", RULES).by_model == []
 
 
+def test_the_model_reads_english_only():
+    """Even a model that sets every flag on every statement skips another language's sentences
+    (`model_skip`): on a bilingual site's Spanish pages its hashed words set flags at random."""
+    rules = _eager()
+    spanish = "Todas las infusiones son supervisadas por nuestro director médico y nuestras enfermeras registradas."
+    assert scan_page(spanish, "", rules).by_model == []
+    assert scan_page("All infusions are supervised by our medical director and registered nurses.", "", rules).by_model != []
+
+
 def test_a_menu_or_a_terse_line_is_too_short_for_the_model():
     """Even a model that sets every flag on every statement reads only sentences of six words or more."""
     rules = _eager()
