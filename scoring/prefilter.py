@@ -4,9 +4,8 @@ For a pattern that starts at a word boundary with literal text (`\\b(?:evaluat|a
 must begin a word with one of those literals. We read each pattern's possible leading literals
 from Python's own regex parser and keep their first 1-3 letters; a sentence is only tried against
 patterns one of whose prefixes begins one of its words, and searched from the first such word.
-Patterns we cannot analyse (a leading
-character class, an optional first element, no word boundary) are always tried, so the prefilter
-never changes a result, only skips work.
+Patterns we cannot analyse (a leading character class, an optional first element, no word
+boundary) are always tried, so the prefilter never changes a result, only skips work.
 """
 
 import re
