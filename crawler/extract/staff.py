@@ -47,7 +47,10 @@ _QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction)\)"
 _QUAL = rf"(?:{_QUALIFIER})?"
 _QUALIFIER_RX = re.compile(_QUALIFIER)
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
-_NAME_LINE = re.compile(rf"^{_NAME}$")
+# A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
+_NAME_LINE = re.compile(rf"^{_NAME.removesuffix('{1,2}')}{{1,3}}$")
+# A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss)\.?\s+(?=[A-Z])")
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
 _NOT_NAME = re.compile(rf"\b(?:{_words('not_name_words')})\b", re.I)
@@ -142,7 +145,7 @@ def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
 
 
 def find_staff(text: str) -> list[StaffMember]:
-    lines = [line.strip() for line in (text or "").split("\n")]
+    lines = [_HONORIFIC.sub("", line.strip()) for line in (text or "").split("\n")]
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""

@@ -290,3 +290,12 @@ def test_irish_medical_degrees_and_a_consultants_role():
     text = "Dr Aoife Brennan\nMB BCh BAO, MRCPsych\nConsultant Psychiatrist\nDr Ciaran Walsh\nMB, FCAI\nConsultant Anaesthetist"
     assert find_staff(text) == [StaffMember("Aoife Brennan", "MB, BCh, BAO, MRCPsych", "Consultant Psychiatrist"),
                                 StaffMember("Ciaran Walsh", "MB, FCAI", "Consultant Anaesthetist")]
+
+
+def test_courtesy_titles_malay_names_and_four_word_names_on_cards():
+    # Round 29: a Singapore clinic's cards, "Ms." before a nurse's name and a four-word doctor's name.
+    text = ("Dr. Gerald Lim Wei Jie\nMBBS, MMed, FAMS\nMedical Director\n"
+            "Ms. Siti Rahmah binte Osman\nRN\nNurse Clinician\nMr. Tom Hale\nPatient Care Coordinator")
+    assert find_staff(text) == [StaffMember("Gerald Lim Wei Jie", "MBBS, MMed, FAMS", "Medical Director"),
+                                StaffMember("Siti Rahmah binte Osman", "RN", "Nurse Clinician"),
+                                StaffMember("Tom Hale", "", "Patient Care Coordinator")]
