@@ -141,9 +141,20 @@ INSTITUTE = [("https://kap-train.example/", "KAP Training for Clinicians | Alder
               "Ines Varga, MD, anesthesiologist, teaches the medical-safety module. We do not see patients.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS, INSTITUTE],
+# Round 29: integration coaches who help people make sense of ketamine sessions had elsewhere.
+COACHES = [("https://integrate.example/", "Psychedelic Integration Coaching | Fernway",
+            "Coaching after a ketamine or psilocybin session. We are not a medical or mental health provider "
+            "and we do not provide psychedelic substances."),
+           ("https://integrate.example/ketamine-integration/", "Ketamine Integration | Fernway",
+            "Clients tell us their clinic checked blood pressure and asked about their health history first. "
+            "We are not a medical or mental health provider and we do not provide psychedelic substances."),
+           ("https://integrate.example/about/", "About | Fernway",
+            "Our team is not a clinical team: we don't diagnose or treat any condition.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS, INSTITUTE, COACHES],
                          ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out", "peers",
-                              "training institute"])
+                              "training institute", "integration coaches"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
