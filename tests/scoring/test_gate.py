@@ -152,9 +152,31 @@ COACHES = [("https://integrate.example/", "Psychedelic Integration Coaching | Fe
             "Our team is not a clinical team: we don't diagnose or treat any condition.")]
 
 
-@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS, INSTITUTE, COACHES],
+# Round 30: a drug developer whose footer says its compound is investigational, and a former
+# patient's blog about the clinics she tried ("I am not a doctor" in every sidebar).
+BIOTECH = [("https://corvex.example/", "Corvex Therapeutics | Rapid-acting antidepressants",
+            "Ketamine showed that rapid relief is possible. CVX-22 is an investigational drug and is not approved "
+            "for any use."),
+           ("https://corvex.example/science/", "The Science of Ketamine-Derived Medicines | Corvex",
+            "Ketamine acts on NMDA receptors; our compound keeps its speed without the infusion chair. CVX-22 is an "
+            "investigational drug and is not approved for any use."),
+           ("https://corvex.example/trials/", "Clinical Trials | Corvex",
+            "Our Phase 2 trial screened 480 adults for eligibility. Dr. Ana Voss, MD, leads clinical development. "
+            "CVX-22 is an investigational drug and is not approved for any use."),
+           ("https://corvex.example/patients/", "For Patients | Corvex",
+            "We do not operate clinics. CVX-22 is an investigational drug and is not approved for any use.")]
+PATIENT_BLOG = [("https://tuesdays.example/", "Tuesdays Again | a ketamine diary",
+                 "Ketamine infusions cured me. I am not a doctor and nothing here is medical advice."),
+                ("https://tuesdays.example/about-me/", "About me | Tuesdays Again",
+                 "I tried IV ketamine at two clinics and lozenges at home. I am not a doctor."),
+                ("https://tuesdays.example/blog/first-infusion/", "My first infusion",
+                 "A nurse clipped a pulse oximeter on my finger. I am not a doctor.")]
+
+
+@pytest.mark.parametrize("pages", [REHAB, ANAESTHESIA, DIRECTORY, LAW_FIRM, PHARMACY, REFERS, PEERS, INSTITUTE, COACHES,
+                                   BIOTECH, PATIENT_BLOG],
                          ids=["rehab", "anaesthesia group", "directory", "law firm", "pharmacy", "refers out", "peers",
-                              "training institute", "integration coaches"])
+                              "training institute", "integration coaches", "drug developer", "patient blog"])
 def test_a_site_that_names_ketamine_as_misuse_anaesthesia_or_a_listing_does_not_offer_it(pages):
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
@@ -199,6 +221,10 @@ def test_ketamine_clinics_keep_their_flags_however_they_say_so():
                   "substance use."), team]).flags["screening"]
     assert site([("https://c.example/", "Fair Oaks Ketamine", "We do not see patients under 18."),
                  team]).flags["screening"]
+    # A therapist who works with a prescriber says she is no doctor, and still offers ketamine care.
+    kap = [(f"https://t.example/{p}/", p.title(), "I am not a doctor, so I partner with a physician who "
+            "prescribes the ketamine for our sessions. " + evaluation) for p in ("about", "kap", "fees")]
+    assert site([("https://t.example/", "Ketamine-Assisted Psychotherapy | Juniper", "Welcome."), *kap]).flags["screening"]
     # A retreat that names ketamine on most of its pages, though in no title.
     retreat = [(f"https://r.example/{p}/", p.title(), f"Ketamine sessions at the lodge. {evaluation}")
                for p in ("about", "stay", "faq")]
