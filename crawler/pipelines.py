@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 
 from crawler.clinic_facts import merge_facts
-from crawler.extract.staff import add_staff, own_staff, staff_key
+from crawler.extract.staff import add_staff, own_staff
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
 from crawler.seeds import site_key
@@ -132,9 +132,7 @@ class StorePipeline:
             state.pages_ok += 1
             state.facts.append((item.depth, {k: v for k, v in item.facts.items() if k != "staff"}, item.title,
                                 not item.outside))
-            add_staff(state.staff, item.facts.get("staff", []), item.url)
-            if not item.outside:
-                state.own_staff.update(staff_key(m["name"]) for m in item.facts.get("staff", []))
+            add_staff(state.staff, item.facts.get("staff", []), item.url, None if item.outside else state.own_staff)
         page = {"url": item.url, "clinic_id": self.ids[key], "status": item.status, "words": words,
                 "depth": item.depth, "fetched_at": item.fetched_at, "crawl_id": self.crawl_id}
         if item.reused:  # same title and text as stored: leave them (and the full-text index) alone

@@ -7,7 +7,7 @@ people included), kept in the page memo, and read again from the stored text onl
 is missing or was made by other extraction code.
 """
 
-from crawler.extract.staff import add_staff, find_staff, own_staff, staff_key
+from crawler.extract.staff import add_staff, find_staff, own_staff
 from crawler.page_memo import extract_version, unpack
 from crawler.seeds import in_section, seed_section
 from crawler.storage import Store
@@ -29,9 +29,8 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
             staff, own, section = {}, set(), seed_section(website or "")
             for url, text, _, memo, _ in rows:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
-                add_staff(staff, people, url)
-                if in_section(section, url):  # as the crawl read the seed's section (crawler.pipelines)
-                    own.update(staff_key(m["name"]) for m in people)
+                # The seed's section read again from its website, as the crawl read it (crawler.pipelines).
+                add_staff(staff, people, url, own if in_section(section, url) else None)
             result = aggregate(signals, rules, site=True)
             store.write_clinic(clinic_id, {}, result, own_staff(staff, own), run_id=run)
             pages += len(rows)

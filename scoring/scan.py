@@ -177,12 +177,12 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
     hit = rules.cache.get(key)
     if hit is None:
         starts = word_prefixes(sent.text)
-        candidates: dict[str, dict[int, int]] = {}  # flag -> pattern -> where a match may start
+        # flag -> pattern -> where a match may start: `starts` runs in reading order, so a
+        # pattern's first prefix gives its earliest word.
+        candidates: dict[str, dict[int, int]] = {}
         for prefix, at in starts.items():
             for flag, j in rules.index.get(prefix, ()):
-                found = candidates.setdefault(flag, {})
-                if at < found.get(j, len(sent.text)):
-                    found[j] = at
+                candidates.setdefault(flag, {}).setdefault(j, at)
         for flag, j in rules.always:
             candidates.setdefault(flag, {})[j] = 0
         flags = tuple(f for f in FLAGS if f in candidates

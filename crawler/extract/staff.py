@@ -32,8 +32,9 @@ _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvar
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"
 _PARTICLE = rf"(?:{_words('name_particles')})"  # "Maria de la Cruz", "Kevin van Dyke"
 # First name, an optional nickname ("Robert (Bob) Miller") or initial, then one or two more names.
-_NAME = (rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][{_UPPER}][a-z]+[)\"\u201d])?(?:\s+[{_UPPER}]\.)?"
-         rf"(?:(?:\s+{_PARTICLE}){{0,2}}\s+{_WORD}){{1,2}}")
+_NAME_WORDS = (rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][{_UPPER}][a-z]+[)\"\u201d])?(?:\s+[{_UPPER}]\.)?"
+               rf"(?:(?:\s+{_PARTICLE}){{0,2}}\s+{_WORD})")
+_NAME = rf"{_NAME_WORDS}{{1,2}}"
 _PERSON = re.compile(
     rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
     rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
@@ -48,7 +49,7 @@ _QUAL = rf"(?:{_QUALIFIER})?"
 _QUALIFIER_RX = re.compile(_QUALIFIER)
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 # A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
-_NAME_LINE = re.compile(rf"^{_NAME.removesuffix('{1,2}')}{{1,3}}$")
+_NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
 # A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss)\.?\s+(?=[A-Z])")
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
@@ -129,12 +130,15 @@ def combined(old: dict, new: dict) -> dict:
             "role": old["role"] or new["role"]}
 
 
-def add_staff(found: dict[str, dict], members: list[dict], page_url: str) -> None:
+def add_staff(found: dict[str, dict], members: list[dict], page_url: str, own: set[str] | None = None) -> None:
     """Add one page's staff to a clinic's (by staff_key), keeping for each person the page that
-    says most of them, with its URL."""
+    says most of them, with its URL; `own`, given for a page in the seed's own section, collects
+    their keys (own_staff)."""
     for member in members:
         if better(found.get(key := staff_key(member["name"])), member):
             found[key] = {**member, "page_url": page_url}
+        if own is not None:
+            own.add(key)
 
 
 def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
