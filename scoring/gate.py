@@ -10,7 +10,8 @@ them. Each page gets a mark here; the site offers ketamine care when a page that
 names it in its address or title, says in the clinic's voice that it offers it or names it plainly
 as care, or when half such pages mention it; never when half of them say the site treats no one
 ("We are not a clinic", a directory's footer; a drip bar's one "does not provide medical care" on
-its booking page is a liability line). The gate fails open: a site it cannot read passes.
+its booking page is a liability line). The gate fails open: a site it cannot read passes, such as
+one whose pages build their text in the browser (the tiers then call it not-enough-info).
 """
 
 import re
@@ -57,25 +58,30 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
         return "named"
     if named:  # a rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/"
         return "misuse" if any(gate.misuse.search(x) for x in named) else "elsewhere"
+    if not any(s.strip() for s in sentences):
+        return ""  # no text (a page built in the browser, an image): it says nothing either way
     # "we don't offer ketamine"; a rehab's "ketamine addiction" is about something else
     mentions = [s for s in sentences if gate.terms.search(s) and not _NEGATED.search(s) and not gate.misuse.search(s)]
     if mentions and any(gate.elsewhere.search(s) for s in sentences):
         return "elsewhere"  # "Options we refer to: … IV ketamine": the page's ketamine is someone else's
-    care = [s for s in mentions if not gate.not_care.search(s) and not _QUOTED_OR_ASKED.search(s)]
+    about_care = [s for s in mentions if not gate.not_care.search(s)]
+    care = [s for s in about_care if not _QUOTED_OR_ASKED.search(s)]
     if any(gate.offer.search(s) for s in care):
         return "offer"
     if any(set(labels(s)) & set(gate.services) for s in care):
         return "service"
-    return "mention" if mentions else "none"
+    # A vet's anaesthesia, research or a comparison names it on many pages, none about its care.
+    return "mention" if about_care else "none"
 
 
 def offers_ketamine(marks: list[str], gate: KetamineGate) -> bool:
     """Whether a site offers ketamine care, from its pages' marks: a page other than a post names
     it in its address or title, offers it in the clinic's voice or names it plainly as care
     ("Compassionate ketamine infusion care in Uptown Minneapolis", a "Ketamine infusions"
-    heading), or `share` of the pages mention it (not when some pages name it as a drug of
-    misuse); never when `share` of them say the site treats no one. Pages scored before marks
-    existed ("") say nothing, so a site of such pages passes."""
+    heading), or `share` of the pages mention it other than for animals, anaesthesia, research or
+    care elsewhere (not when some pages name it as a drug of misuse); never when `share` of them
+    say the site treats no one. Pages scored before marks existed, and pages with no text (""),
+    say nothing, so a site of such pages passes."""
     pages = [m for m in marks if m in _MARKS]
     if gate.tier and pages and pages.count("disclaims") >= gate.share * len(pages):
         return False  # a directory that says on most pages it is no clinic, however it names ketamine

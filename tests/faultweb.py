@@ -43,7 +43,7 @@ SITES = {
     "charset": 22, "malformed": 23, "trap": 24, "robots500": 25, "robotstimeout": 26,
     "ssrf": 27, "ssrfhome": 28, "crawldelay": 29, "crawldelaylong": 30,
     "sitemapindex": 31, "robotssitemap": 32, "section": 33, "deep": 34,
-    "plainwp": 35, "chain": 36, "bigteam": 37, "vet": 38,
+    "plainwp": 35, "chain": 36, "bigteam": 37, "vet": 38, "script": 39,
 }
 NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/",  # a hospital's ketamine service
@@ -455,6 +455,19 @@ class FaultWeb:
                                     "saturation throughout. Drugs such as ketamine may be used."))
         if path == "/team/":
             return h.send(200, page("Our team", STAFF))
+        return h.send(404, page("Not found"))
+
+    def site_script(self, h, path, q, n):
+        # A single-page app (a Vite or Lovable build): the HTML is an empty mount point and a script
+        # bundle that writes the text in the browser, which the crawler does not run.
+        if path == "/":
+            return h.send(200, b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                          b'<title>Harbor Mind Wellness</title><script type="module" src="/assets/index-4f2a.js">'
+                          b'</script></head><body><div id="root"></div>'
+                          b'<noscript>You need to enable JavaScript to run this app.</noscript></body></html>')
+        if path == "/assets/index-4f2a.js":
+            return h.send(200, b'document.getElementById("root").textContent = "IV ketamine infusions";',
+                          "text/javascript")
         return h.send(404, page("Not found"))
 
     def site_ssrfhome(self, h, path, q, n):

@@ -378,6 +378,14 @@ def test_a_site_that_offers_no_ketamine_care_sets_no_flag(crawl, web):
     assert len(pages(crawl[1], web, "vet")) == 3
 
 
+def test_a_site_built_in_the_browser_is_not_enough_info_not_a_non_provider(crawl, web):
+    # Its one page has no text without JavaScript: the crawl cannot tell what it offers, so it is
+    # not-enough-info (counted, shown with its 0 words) rather than left out as no-ketamine-service.
+    row = clinic(crawl[1], web, "script")
+    assert row["status"] == "ok" and row["tier"] == "not-enough-info" and row["words"] == 0
+    assert list(pages(crawl[1], web, "script")) == [""]
+
+
 def test_a_chains_location_page_is_its_own_clinic(crawl, web):
     # Seeded at one location of a chain: the chain's other locations are other clinics (not
     # crawled, their doctors not this clinic's staff, though the chain's team page lists them),

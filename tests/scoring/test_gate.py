@@ -235,3 +235,31 @@ def test_a_site_scored_before_the_gate_existed_passes():
     old = [scan_page("Every patient has a psychiatric evaluation.", "https://c.example/", RULES)]
     old[0].ketamine = ""  # signals from a page memo written before pages had marks
     assert aggregate(old, RULES, site=True).flags["screening"]
+
+
+def test_a_site_whose_pages_have_no_text_cannot_be_judged_and_passes():
+    # A site built in the browser gives the crawler an empty page: it says nothing either way, so
+    # the tiers, not the gate, decide (not-enough-info), and a market figure does not drop it.
+    shell = [("https://h.example/", "Harbor Mind Wellness", ""), ("https://h.example/about/", "About", "  ")]
+    result = site(shell)
+    assert result.tier == "not-enough-info" and result.words == 0
+    # One page with text that does not name ketamine is read as usual.
+    assert site([*shell, ("https://h.example/contact/", "Contact", "Dogs and cats welcome. Call us.")]).tier \
+        == "no-ketamine-service"
+
+
+def test_a_vet_that_names_ketamine_on_most_pages_only_for_animals_does_not_offer_it():
+    # Round 32's animal hospital: ketamine on most of its pages, each time for pets, anaesthesia or
+    # research; the share of pages that mention it counts only mentions that could be its care.
+    pages = [("https://v.example/", "Home | Cedar Vale Animal Hospital", "From post-op ketamine drips for dogs to "
+              "laser therapy, comfort is part of every plan."),
+             ("https://v.example/anesthesia/", "Anesthesia", "Cats are induced with a ketamine combination. "
+              "We record ECG and blood pressure every five minutes."),
+             ("https://v.example/equine/", "Equine", "Horses are sedated, then induced with ketamine."),
+             ("https://v.example/team/", "Team", "Her research covers ketamine infusions in dogs after amputation."),
+             ("https://v.example/contact/", "Contact", "Call us any time.")]
+    assert site(pages).tier == "no-ketamine-service"
+    # A retreat that names ketamine on most pages as its own sessions still offers it.
+    retreat = [(f"https://r.example/{p}/", p.title(), "Ketamine sessions at the lodge, with a physician present.")
+               for p in ("about", "stay", "faq")]
+    assert site([("https://r.example/", "Stillwater Retreats", "Rest and renewal."), *retreat]).tier != "no-ketamine-service"
