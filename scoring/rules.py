@@ -39,6 +39,7 @@ class Pattern:
     negatable: bool = True
     window: int = 0  # sentences on each side that `requires` and `unless` also read
     max_words: int = 0  # when set, only sentences this short
+    antecedent: re.Pattern | None = None  # what a terse claim is about, when its window names none
     prefixes: frozenset[str] | None = None  # word prefixes a match must start with (None: always try)
 
 
@@ -83,6 +84,7 @@ class Rules:
     cache: dict = field(default_factory=dict)  # sentence key -> flags it sets (scan.py)
     model_cache: dict = field(default_factory=dict)  # sentence -> the model's probability per flag (scan.py)
     max_window: int = 0  # the widest `window` of any pattern: how many neighbours a cache key needs
+    antecedents: tuple[re.Pattern, ...] = ()  # the patterns' distinct `antecedent`s: cache keys need them too
 
     def without_model(self) -> "Rules":
         """The same rules without the sentence model. They share the sentence cache, which holds
@@ -188,6 +190,7 @@ def _compile(data: dict, source: str) -> Rules:
                 negatable=bool(p.get("negatable", spec.get("negatable", True))),
                 window=int(p.get("window", 0)),
                 max_words=int(p.get("max_words", 0)),
+                antecedent=rx(p["antecedent"], w + ".antecedent") if p.get("antecedent") else None,
             ))
             patterns[-1].prefixes = leading_prefixes(patterns[-1].regex.pattern)
         if not patterns:
@@ -229,6 +232,8 @@ def _compile(data: dict, source: str) -> Rules:
     return Rules(
         index=index, always=always,
         max_window=max((p.window for f in flags.values() for p in f.patterns), default=0),
+        antecedents=tuple({p.antecedent.pattern: p.antecedent for f in flags.values() for p in f.patterns
+                           if p.antecedent}.values()),
         flags=flags, weights=weights, tiers=list(data.get("tiers") or [{"name": "incomplete"}]),
         negators=negator_rx, negation_window=int(data.get("negation_window", 6)),
         generic=rx(lexicon.get("generic", r"(?!x)x"), "lexicon.generic"),

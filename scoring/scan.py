@@ -14,7 +14,7 @@ from .gate import page_mark
 from .model import features
 from .offerings import load_offerings, sentence_offerings
 from .prefilter import word_prefixes
-from .rules import FLAGS, FlagRule, Rules, load_rules
+from .rules import FLAGS, FlagRule, Pattern, Rules, load_rules
 from .text import Sentence, sentences
 
 # Where a negator's reach ends: punctuation, contrast words, a comma opening a new clause ("…, we",
@@ -173,7 +173,8 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
     """The flags one sentence sets and the services/conditions it names, remembered: footers,
     banners and FAQ answers repeat across a site's pages. A terse sentence, or one opening with
     "It", is keyed with its neighbours, which window patterns read."""
-    key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (sent.text, _neighbours(sents, i, rules.max_window))
+    key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (
+        sent.text, _neighbours(sents, i, rules.max_window), *(_antecedent(sents, i, a) for a in rules.antecedents))
     hit = rules.cache.get(key)
     if hit is None:
         starts = word_prefixes(sent.text)
@@ -196,9 +197,10 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
 
 # A sentence whose subject is in the sentence before: "Spravato is a nasal spray. It is the only
 # FDA-approved medicine for TRD.", "In 2019 it became the first...", or names none: "Spravato® Nasal
-# Spray" over "An FDA-approved option for TRD that is often covered by insurance."
+# Spray" over "An FDA-approved option for TRD that is often covered by insurance.", or a list item under
+# its lead-in: "The nasal spray medication is:" over "• FDA-approved for adults with TRD ...".
 _ANAPHOR = re.compile(r"^\W*(?:(?:in|since|by) (?:\w+ )?\d{4},?\s+)?(?:it|this (?:medication|medicine|drug|treatment|spray|therapy)|the (?:medication|medicine|drug|spray|nasal spray))\b"
-                      r"|^\W*(?:an?|the (?:first|only))\s+(?:[\w-]+\s+)?fda[- ]approved\b", re.I)
+                      r"|^\W*(?:(?:an?|the (?:first|only))\s+(?:[\w-]+\s+)?)?fda[- ]approved\b", re.I)
 
 
 # A sentence in quotation marks: a testimonial, or a claim a myths page quotes to rebut it.
@@ -217,6 +219,25 @@ def _reads_neighbours(sent: Sentence) -> bool:
 
 def _neighbours(sents: list[Sentence], i: int, window: int) -> str:
     return " | ".join(s.text for s in sents[max(0, i - window):i + window + 1])
+
+
+ANTECEDENT_REACH = 8  # sentences back that a terse claim's subject is looked for
+
+
+def _antecedent(sents: list[Sentence], i: int, subject: re.Pattern) -> str:
+    """The nearest sentence before sentence i that names the subject ("" if none within reach): what
+    a bullet under "Spravato (esketamine) is ..." and its other bullets is about."""
+    return next((s.text for s in reversed(sents[max(0, i - ANTECEDENT_REACH):i]) if subject.search(s.text)), "")
+
+
+def _context(sents: list[Sentence], i: int, pattern: Pattern) -> str:
+    """What a window pattern's requires/unless read for a terse sentence: its neighbours and, when
+    they name no `antecedent`, the nearest sentence before that does."""
+    lo = max(0, i - pattern.window)
+    window = [s.text for s in sents[lo:i + pattern.window + 1]]
+    if pattern.antecedent and not any(pattern.antecedent.search(t) for t in window):
+        window.insert(0, _antecedent(sents, i, pattern.antecedent))
+    return " ".join(window)
 
 
 def _sets(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
@@ -304,7 +325,7 @@ def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: 
             continue
         context = text
         if pattern.window and _reads_neighbours(sent):
-            context = " ".join(s.text for s in sents[max(0, i - pattern.window):i + pattern.window + 1])
+            context = _context(sents, i, pattern)
         # The pattern itself first: it fails on most sentences the prefilter lets through, and some
         # unless/requires expressions (whole-sentence lookaheads) cost more than it does.
         if not pattern.regex.search(text, at):
