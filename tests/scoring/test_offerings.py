@@ -192,6 +192,10 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Generic ketamine is not FDA-approved for depression, anxiety or PTSD.", [], []),
     ("Light sedation is available if you're anxious about the needle.", [], []),
     ("Adults with severe dental anxiety are welcome.", [], []),
+    # Research, and care the clinic sends elsewhere (round 32).
+    ("Ketamine has also been studied for migraine and chronic pain; our program treats mood disorders.", [], []),
+    ("For fibromyalgia or CRPS, ask your family doctor about a referral to a pain clinic.", [], []),
+    ("We treat chronic pain, including CRPS and fibromyalgia.", [], ["Chronic pain"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
