@@ -91,14 +91,15 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
     for i, sent in enumerate(sents):
         if sent.question:
             continue
-        flags, offered = _read(sent, sents, i, rules)
+        flags, offered, leads = _read(sent, sents, i, rules)
         if offered:
             labels.update(offered)
             named[sent.text] = offered
         for flag in flags:
             found = evidence.setdefault(flag, [])
-            if sent.snippet not in found and len(found) < rules.evidence_per_flag:
-                found.append(sent.snippet)
+            snippet = _with_lead(leads[flag], sent.snippet) if flag in leads else sent.snippet
+            if snippet not in found and len(found) < rules.evidence_per_flag:
+                found.append(snippet)
     by_model = []
     if url and rules.legal_pages.search(urlsplit(url).path):
         # A privacy notice's "we share records with your other providers" is about data, not care;
@@ -169,10 +170,11 @@ def _denied(rule: FlagRule, text: str) -> bool:
                for pattern in rule.patterns if pattern.negatable for m in pattern.regex.finditer(text))
 
 
-def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The flags one sentence sets and the services/conditions it names, remembered: footers,
-    banners and FAQ answers repeat across a site's pages. A terse sentence, or one opening with
-    "It", is keyed with its neighbours, which window patterns read."""
+def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+    """The flags one sentence sets, the services/conditions it names, and for a flag set through an
+    `antecedent` the sentence it read it with; remembered: footers, banners and FAQ answers repeat
+    across a site's pages. A terse sentence, or one opening with "It", is keyed with its
+    neighbours, which window patterns read."""
     key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (
         sent.text, _neighbours(sents, i, rules.max_window), *(_antecedent(sents, i, a) for a in rules.antecedents))
     hit = rules.cache.get(key)
@@ -186,9 +188,10 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
                 candidates.setdefault(flag, {}).setdefault(j, at)
         for flag, j in rules.always:
             candidates.setdefault(flag, {})[j] = 0
+        leads: dict[str, str] = {}
         flags = tuple(f for f in FLAGS if f in candidates
-                      and _sets(rules.flags[f], sorted(candidates[f].items()), sent, rules, sents, i))
-        hit = (flags, sentence_offerings(sent.text, starts))
+                      and _sets(rules.flags[f], sorted(candidates[f].items()), sent, rules, sents, i, leads))
+        hit = (flags, sentence_offerings(sent.text, starts), leads)
         if len(rules.cache) >= CACHE_LIMIT:
             rules.cache.clear()
         rules.cache[key] = hit
@@ -230,20 +233,35 @@ def _antecedent(sents: list[Sentence], i: int, subject: re.Pattern) -> str:
     return next((s.text for s in reversed(sents[max(0, i - ANTECEDENT_REACH):i]) if subject.search(s.text)), "")
 
 
-def _context(sents: list[Sentence], i: int, pattern: Pattern) -> str:
+def _with_lead(lead: str, snippet: str) -> str:
+    """Evidence read with its antecedent quotes both: a heading and its list item ("Possible Side
+    Effects: Nausea"), or the sentence naming the drug and the terse claim after it."""
+    lead = lead.rstrip(" :")
+    return f"{lead} {snippet}" if lead.endswith((".", "?", "!")) else f"{lead}: {snippet}"
+
+
+def _context(sents: list[Sentence], i: int, pattern: Pattern) -> tuple[str, str]:
     """What a window pattern's requires/unless read for a terse sentence: its neighbours and, when
-    they name no `antecedent`, the nearest sentence before that does."""
+    they name no `antecedent`, the nearest sentence before that does. Also returned: the nearest
+    sentence before it naming the antecedent, which its evidence quotes ("" if none or itself)."""
     lo = max(0, i - pattern.window)
     window = [s.text for s in sents[lo:i + pattern.window + 1]]
-    if pattern.antecedent and not any(pattern.antecedent.search(t) for t in window):
-        window.insert(0, _antecedent(sents, i, pattern.antecedent))
-    return " ".join(window)
+    if not pattern.antecedent or pattern.antecedent.search(sents[i].text):
+        return " ".join(window), ""
+    lead = _antecedent(sents, i, pattern.antecedent)
+    if not any(pattern.antecedent.search(t) for t in window):
+        window.insert(0, lead)
+    return " ".join(window), lead
 
 
 def _sets(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
-          sents: list[Sentence], i: int) -> bool:
-    span = _match(flag, which, sent, rules, sents, i)
-    return span is not None and not _vetoed(flag, sent.text, span, rules) and not (flag.critic and _myth(sents, i, rules))
+          sents: list[Sentence], i: int, leads: dict[str, str]) -> bool:
+    found = _match(flag, which, sent, rules, sents, i)
+    if found is None or _vetoed(flag, sent.text, found[0], rules) or (flag.critic and _myth(sents, i, rules)):
+        return False
+    if found[1]:
+        leads[flag.name] = found[1]
+    return True
 
 
 def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
@@ -315,21 +333,22 @@ def _clause(text: str, span: tuple[int, int]) -> str:
 
 
 def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
-           sents: list[Sentence], i: int) -> tuple[int, int] | None:
-    """The span of the first match of one of the flag's patterns that survives its checks; `which`
-    gives each candidate pattern and where in the sentence its match may start (prefilter)."""
+           sents: list[Sentence], i: int) -> tuple[tuple[int, int], str] | None:
+    """The span of the first match of one of the flag's patterns that survives its checks, and the
+    `antecedent` sentence it was read with ("" if none); `which` gives each candidate pattern and
+    where in the sentence its match may start (prefilter)."""
     text = sent.text
     for j, at in which:
         pattern = flag.patterns[j]
         if sent.words < pattern.min_words or (pattern.max_words and sent.words > pattern.max_words):
             continue
-        context = text
-        if pattern.window and _reads_neighbours(sent):
-            context = _context(sents, i, pattern)
         # The pattern itself first: it fails on most sentences the prefilter lets through, and some
         # unless/requires expressions (whole-sentence lookaheads) cost more than it does.
         if not pattern.regex.search(text, at):
             continue
+        context, lead = text, ""
+        if pattern.window and _reads_neighbours(sent):
+            context, lead = _context(sents, i, pattern)
         if pattern.unless and pattern.unless.search(context):
             continue
         if pattern.requires and not pattern.requires.search(context):
@@ -339,7 +358,7 @@ def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: 
                 continue
             if pattern.negatable and _negated(text, m.start(), m.end(), rules):
                 continue
-            return m.span()
+            return m.span(), lead
     return None
 
 

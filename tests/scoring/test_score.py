@@ -25,6 +25,15 @@ def test_any_page_sets_the_clinic_flag():
     assert result.flags["medical_monitoring"][0].url == "https://c.example/faq"
 
 
+def test_a_list_item_read_with_its_heading_is_quoted_with_it():
+    # One side effect per line under its heading: the evidence says what the line is a list of.
+    page = scan_page("What to expect\nCommon side effects\nNausea\nBlurred vision", "https://c.example/faq")
+    assert page.evidence["risk_disclosure"] == ["Common side effects: Nausea", "Common side effects: Blurred vision"]
+    # A terse claim after the sentence naming the drug quotes that sentence too.
+    page = scan_page("Our IV ketamine infusions are something new.\nFDA-approved for depression.", "https://c.example/")
+    assert page.evidence["false_fda_claim"] == ["Our IV ketamine infusions are something new. FDA-approved for depression."]
+
+
 def test_no_screening_claim_loses_to_own_evaluation():
     pages = [scan_page("No referral needed.", "https://c.example/"),
              scan_page("Every patient completes a medical evaluation with our physician.", "https://c.example/p")]
