@@ -263,3 +263,19 @@ def test_a_vet_that_names_ketamine_on_most_pages_only_for_animals_does_not_offer
     retreat = [(f"https://r.example/{p}/", p.title(), "Ketamine sessions at the lodge, with a physician present.")
                for p in ("about", "stay", "faq")]
     assert site([("https://r.example/", "Stillwater Retreats", "Rest and renewal."), *retreat]).tier != "no-ketamine-service"
+
+
+def test_a_health_insurers_coverage_policy_does_not_offer_ketamine():
+    # Round 33's health plan: a medical policy with coverage criteria (an evaluation, a certified
+    # setting, two hours of monitoring), and a footer on every page saying treating providers treat.
+    footer = "Medical policies are not medical advice. Treating providers are solely responsible for treatment."
+    pages = [("https://hp.example/", "Health insurance for the plains | Northfield Health Plan",
+              f"Members can find ketamine and TMS coverage rules in our policies. {footer}"),
+             ("https://hp.example/medical-policies/ketamine/", "MP-2.118 Ketamine and Esketamine",
+              "Esketamine is covered when a psychiatric evaluation confirms major depression and the member "
+              "is monitored for two hours in a certified setting. Northfield does not provide health care "
+              f"services. {footer}"),
+             ("https://hp.example/pharmacy/", "Pharmacy", f"Esketamine is a medical benefit, not a pharmacy one. {footer}"),
+             ("https://hp.example/claims/", "Claims", f"Submit claims within 90 days. {footer}")]
+    result = site(pages)
+    assert result.tier == "no-ketamine-service" and not any(result.flags.values())

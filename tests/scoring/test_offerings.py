@@ -196,6 +196,13 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Ketamine has also been studied for migraine and chronic pain; our program treats mood disorders.", [], []),
     ("For fibromyalgia or CRPS, ask your family doctor about a referral to a pain clinic.", [], []),
     ("We treat chronic pain, including CRPS and fibromyalgia.", [], ["Chronic pain"]),
+    # Round 33: names of other clinics passed on, lozenges kept at the office, a service that is
+    # not the right one; conditions listed after "trying two antidepressants" are still treated.
+    ("For IV treatment, we can share names of infusion clinics in the valley.", [], []),
+    ("The pharmacy sends your lozenges to our office, and you do not take any lozenges home.", [], []),
+    ("We are not the right service for people whose main concern is chronic pain.", [], []),
+    ("Treatment may help if your depression has not lifted after trying two medicines, or if you live with PTSD.",
+     [], ["Depression", "Treatment-resistant depression", "PTSD"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
