@@ -86,6 +86,13 @@ def test_fields_and_places_before_a_credential_are_not_people():
     assert find_staff(text) == []
 
 
+def test_listing_and_footer_headings_over_a_credential_are_not_people():
+    # A staffing agency's job board and an insurer's footer (blind rounds 33 and 34).
+    text = ("Hot Jobs This Week\nCRNA\nIV ketamine clinic, Denver\nCurrent Openings\nClinician Benefits\n"
+            "Quick Links\nRN\nFind a Doctor\nMaya Quick, RN\nInfusion Nurse")
+    assert find_staff(text) == [StaffMember("Maya Quick", "RN", "Infusion Nurse")]
+
+
 def test_british_and_commonwealth_medical_degrees():
     assert find_staff("Dr Sarah Jones, MBChB, MRCPsych\nConsultant Psychiatrist") == [
         StaffMember("Sarah Jones", "MBChB, MRCPsych", "Consultant Psychiatrist")]

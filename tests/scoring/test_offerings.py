@@ -203,6 +203,12 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("We are not the right service for people whose main concern is chronic pain.", [], []),
     ("Treatment may help if your depression has not lifted after trying two medicines, or if you live with PTSD.",
      [], ["Depression", "Treatment-resistant depression", "PTSD"]),
+    # Round 34: a drug offered by others, given at other clinics, or not offered here.
+    ("Spravato is a nasal spray that's FDA-approved for treatment-resistant depression and is offered through some "
+     "psychiatry offices.", [], []),
+    ("It is different from the IV ketamine given at infusion clinics.", [], []),
+    ("Esketamine nasal spray is approved in Europe, but it is not currently offered at Harbour.", [], []),
+    ("Ketamine infusions are available at our Austin and Dallas clinics.", ["IV infusion"], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
