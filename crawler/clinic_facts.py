@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from crawler.extract.contacts import normalize_state
-from crawler.extract.staff import LEGAL_FORM
+from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
@@ -25,7 +25,7 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
     own = [p for p in ordered if p[3]] or ordered
     others = [p for p in ordered if not p[3]]
     name = _fuller(_vote([f.get("name") for _, f, _, _ in ordered]), [f.get("name") for _, f, _, _ in own])
-    name = name or seed_name or _title_name(ordered, domain) or domain
+    name = _without_legal_form(name) or seed_name or _title_name(ordered, domain) or domain
     phone = _own_vote(own, others, "phones")
     email = _own_vote(own, others, "emails")
     address = next((f["address"] for _, f, _, _ in own + others if f.get("address")), {})
@@ -62,6 +62,13 @@ def _fuller(name: str | None, names: list) -> str | None:
     longer = [n for n in names if name and n and n.startswith(name + " ")
               and not _TITLE_SPLIT.search(n[len(name):]) and not LEGAL_FORM.match(n[len(name):])]
     return _vote(longer) or name
+
+
+def _without_legal_form(name: str | None) -> str | None:
+    """A footer's or a schema's "Bluebonnet Psychiatry & Wellness, PLLC" is the clinic researchers
+    record as "Bluebonnet Psychiatry & Wellness"."""
+    short = LEGAL_TAIL.sub("", name) if name else name
+    return short if short and len(short) > 2 else name
 
 
 def _vote(values: list) -> str | None:

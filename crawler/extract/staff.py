@@ -70,6 +70,8 @@ _LEAD_IN = re.compile(rf"^(?:(?:{_words('lead_ins')})\b[\s,]*)+", re.I)
 _BUSINESS = re.compile(rf"^\s*,?\s*(?:{_words('business_suffixes')})(?!\w)")
 # Nothing but a legal form (", PLLC", " Inc."): a clinic's name with it is the same clinic's name.
 LEGAL_FORM = re.compile(rf"^[\s,]*(?:(?:{_words('business_suffixes')})(?!\w)[\s,]*)+$")
+# The same at the end of a name: "Bluebonnet Psychiatry & Wellness, PLLC".
+LEGAL_TAIL = re.compile(rf"(?:[\s,]+(?:{_words('business_suffixes')})(?!\w))+[\s,]*$")
 _CITED_BEFORE = re.compile(rf"\b(?:{_words('cited_before')})\b", re.I)
 _OWN_BEFORE = re.compile(rf"\b(?:{_words('own_before')})\b", re.I)
 _OUTSIDE_BEFORE = re.compile(rf"\b(?:{_words('outside_before')})\b", re.I)

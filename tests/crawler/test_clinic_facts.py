@@ -47,6 +47,10 @@ def test_a_name_one_page_spells_out_beats_its_short_form_on_every_page():
     pages = [page(0, name="Sonoran Sol Ketamine Wellness PLLC"), page(1, name="Sonoran Sol Ketamine Wellness"),
              page(1, name="Sonoran Sol Ketamine Wellness")]
     assert merge_facts(pages, "", "s.example")["name"] == "Sonoran Sol Ketamine Wellness"
+    # A name that carries its legal form on most pages is recorded without it (round 34).
+    pages = [page(0, name="Bluebell Psychiatry & Wellness, PLLC"), page(1, name="Bluebell Psychiatry & Wellness, PLLC"),
+             page(1, name="Bluebell Psychiatry & Wellness")]
+    assert merge_facts(pages, "", "b.example")["name"] == "Bluebell Psychiatry & Wellness"
 
 
 def test_the_title_segment_that_spells_the_domain_names_the_clinic():
