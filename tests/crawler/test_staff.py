@@ -91,6 +91,9 @@ def test_listing_and_footer_headings_over_a_credential_are_not_people():
     text = ("Hot Jobs This Week\nCRNA\nIV ketamine clinic, Denver\nCurrent Openings\nClinician Benefits\n"
             "Quick Links\nRN\nFind a Doctor\nMaya Quick, RN\nInfusion Nurse")
     assert find_staff(text) == [StaffMember("Maya Quick", "RN", "Infusion Nurse")]
+    # A protocol's sign-off and a job's requirement (round 35's ambulance service).
+    text = "Effective 04/01/2024 · Approved N. Lindqvist, MD\nRequires Minnesota EMT certification and CPR."
+    assert find_staff(text) == []
 
 
 def test_british_and_commonwealth_medical_degrees():

@@ -209,6 +209,11 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("It is different from the IV ketamine given at infusion clinics.", [], []),
     ("Esketamine nasal spray is approved in Europe, but it is not currently offered at Harbour.", [], []),
     ("Ketamine infusions are available at our Austin and Dallas clinics.", ["IV infusion"], []),
+    # Round 35: referrals it does not accept or sends on, an intake form's checkboxes.
+    ("The service does not accept referrals for PTSD or chronic pain at this time.", [], []),
+    ("People with chronic pain may be referred to the hospital's pain clinic instead.", [], []),
+    ("[ ] Bipolar disorder [ ] Chronic pain [ ] Seizures", [], []),
+    ("We accept referrals for PTSD and chronic pain.", [], ["PTSD", "Chronic pain"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
