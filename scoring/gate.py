@@ -54,10 +54,12 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
     if any(gate.disclaims.search(s) for s in sentences if "not" in s or "n't" in s):  # every disclaimer negates
         return "disclaims"  # a directory's "Ketamine Compass does not provide treatment"
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
-    if any(not gate.misuse.search(x) and not gate.elsewhere.search(x) for x in named):
-        return "named"
-    if named:  # a rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/"
+    if any(gate.misuse.search(x) or gate.elsewhere.search(x) for x in named):
+        # a rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
+        # station's "/investigates/ketamine-clinics/" whatever its headline says
         return "misuse" if any(gate.misuse.search(x) for x in named) else "elsewhere"
+    if named:
+        return "named"
     if not any(s.strip() for s in sentences):
         return ""  # no text (a page built in the browser, an image): it says nothing either way
     # "we don't offer ketamine"; a rehab's "ketamine addiction" is about something else

@@ -279,3 +279,15 @@ def test_a_health_insurers_coverage_policy_does_not_offer_ketamine():
              ("https://hp.example/claims/", "Claims", f"Submit claims within 90 days. {footer}")]
     result = site(pages)
     assert result.tier == "no-ketamine-service" and not any(result.flags.values())
+
+
+def test_a_news_stations_investigation_of_ketamine_clinics_does_not_offer_it():
+    # Round 36's TV station: a three-part series whose headlines name ketamine, quoting doctors on
+    # evaluations, monitoring and risks, and a teaser for it on every page.
+    teaser = "12 Investigates: what goes on inside the region's ketamine clinics."
+    pages = [("https://tv.example/", "Home | WKRN 12", f"Storms tonight. {teaser}"),
+             ("https://tv.example/investigates/ketamine-clinics/", "Inside the ketamine clinic boom | WKRN 12",
+              f"A careful clinic starts with a psychiatric evaluation, experts said. {teaser}"),
+             ("https://tv.example/weather/", "Weather | WKRN 12", f"Rain through Friday. {teaser}"),
+             ("https://tv.example/sports/", "Sports | WKRN 12", f"Friday night football scores. {teaser}")]
+    assert site(pages).tier == "no-ketamine-service"
