@@ -175,8 +175,10 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
     `antecedent` the sentence it read it with; remembered: footers, banners and FAQ answers repeat
     across a site's pages. A terse sentence, or one opening with "It", is keyed with its
     neighbours, which window patterns read."""
-    key = sent.text if not rules.max_window or not _reads_neighbours(sent) else (
-        sent.text, _neighbours(sents, i, rules.max_window), *(_antecedent(sents, i, a) for a in rules.antecedents))
+    terse = bool(rules.max_window) and _reads_neighbours(sent)
+    # What the sentence's antecedents are (looked up once: its key and its patterns both need them).
+    leads = {a.pattern: _antecedent(sents, i, a) for a in rules.antecedents} if terse else {}
+    key = (sent.text, _neighbours(sents, i, rules.max_window), *leads.values()) if terse else sent.text
     hit = rules.cache.get(key)
     if hit is None:
         starts = word_prefixes(sent.text)
@@ -188,10 +190,10 @@ def _read(sent: Sentence, sents: list[Sentence], i: int, rules: Rules) -> tuple[
                 candidates.setdefault(flag, {}).setdefault(j, at)
         for flag, j in rules.always:
             candidates.setdefault(flag, {})[j] = 0
-        leads: dict[str, str] = {}
-        flags = tuple(f for f in FLAGS if f in candidates
-                      and _sets(rules.flags[f], sorted(candidates[f].items()), sent, rules, sents, i, leads))
-        hit = (flags, sentence_offerings(sent.text, starts), leads)
+        read = {f: _sets(rules.flags[f], sorted(candidates[f].items()), sent, rules, sents, i, leads)
+                for f in FLAGS if f in candidates}
+        hit = (tuple(f for f, lead in read.items() if lead is not None), sentence_offerings(sent.text, starts),
+               {f: lead for f, lead in read.items() if lead})
         if len(rules.cache) >= CACHE_LIMIT:
             rules.cache.clear()
         rules.cache[key] = hit
@@ -240,28 +242,28 @@ def _with_lead(lead: str, snippet: str) -> str:
     return f"{lead} {snippet}" if lead.endswith((".", "?", "!")) else f"{lead}: {snippet}"
 
 
-def _context(sents: list[Sentence], i: int, pattern: Pattern) -> tuple[str, str]:
+def _context(sents: list[Sentence], i: int, pattern: Pattern, leads: dict[str, str]) -> tuple[str, str]:
     """What a window pattern's requires/unless read for a terse sentence: its neighbours and, when
-    they name no `antecedent`, the nearest sentence before that does. Also returned: the nearest
-    sentence before it naming the antecedent, which its evidence quotes ("" if none or itself)."""
+    they name no `antecedent`, the nearest sentence before that does (`leads`, by antecedent). Also
+    returned: that sentence, which its evidence quotes ("" if none, or the sentence names it itself)."""
     lo = max(0, i - pattern.window)
     window = [s.text for s in sents[lo:i + pattern.window + 1]]
     if not pattern.antecedent or pattern.antecedent.search(sents[i].text):
         return " ".join(window), ""
-    lead = _antecedent(sents, i, pattern.antecedent)
-    if not any(pattern.antecedent.search(t) for t in window):
+    lead = leads[pattern.antecedent.pattern]
+    if lead and not any(pattern.antecedent.search(t) for t in window):
         window.insert(0, lead)
     return " ".join(window), lead
 
 
 def _sets(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
-          sents: list[Sentence], i: int, leads: dict[str, str]) -> bool:
-    found = _match(flag, which, sent, rules, sents, i)
+          sents: list[Sentence], i: int, leads: dict[str, str]) -> str | None:
+    """None when the sentence does not set the flag; else the antecedent sentence it was read with
+    ("" if none)."""
+    found = _match(flag, which, sent, rules, sents, i, leads)
     if found is None or _vetoed(flag, sent.text, found[0], rules) or (flag.critic and _myth(sents, i, rules)):
-        return False
-    if found[1]:
-        leads[flag.name] = found[1]
-    return True
+        return None
+    return found[1]
 
 
 def _myth(sents: list[Sentence], i: int, rules: Rules) -> bool:
@@ -333,7 +335,7 @@ def _clause(text: str, span: tuple[int, int]) -> str:
 
 
 def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: Rules,
-           sents: list[Sentence], i: int) -> tuple[tuple[int, int], str] | None:
+           sents: list[Sentence], i: int, leads: dict[str, str]) -> tuple[tuple[int, int], str] | None:
     """The span of the first match of one of the flag's patterns that survives its checks, and the
     `antecedent` sentence it was read with ("" if none); `which` gives each candidate pattern and
     where in the sentence its match may start (prefilter)."""
@@ -348,7 +350,7 @@ def _match(flag: FlagRule, which: list[tuple[int, int]], sent: Sentence, rules: 
             continue
         context, lead = text, ""
         if pattern.window and _reads_neighbours(sent):
-            context, lead = _context(sents, i, pattern)
+            context, lead = _context(sents, i, pattern, leads)
         if pattern.unless and pattern.unless.search(context):
             continue
         if pattern.requires and not pattern.requires.search(context):
