@@ -26,7 +26,9 @@ def _words(key: str) -> str:
 
 
 CREDENTIALS = tuple(WORDS["credentials"])
-_CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
+_ONE_CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
+# Credentials joined by hyphens are one ("APRN-CNP", "APRN-FNP"), as states and boards write them.
+_CRED = rf"(?:{_ONE_CRED})(?:-(?:{_ONE_CRED}))*"
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvaro", "\u00d3scar"
 # A capitalised word that is not a credential: letters of any script, apostrophes, hyphens.
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"
@@ -89,7 +91,7 @@ _QUOTE_ENDS = ('"', "\u201d", "\u2019", "'")
 # phrase (punctuation or a lowercase word next), so a title-case heading's words are not a name.
 _ROLE_PHRASE = rf"(?i:(?:[\w-]+\s+){{0,3}}(?:{_words('role_words')}))(?![\w-])"
 _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>{_NAME})(?=\s*[,.;:)]|\s+[a-z]|\s*$)")
-_OUR_ROLE = re.compile(rf",\s+our\s+(?P<role>{_ROLE_PHRASE})")
+_OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
 

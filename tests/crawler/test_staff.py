@@ -269,6 +269,9 @@ def test_irish_names_coach_and_nurse_anaesthetist_degrees():
     # A name written with its credentials elsewhere in the sentence keeps them.
     ("Our medical director, Ana Ruiz, MD, is a board-certified anesthesiologist.",
      [StaffMember("Ana Ruiz", "MD", "board-certified anesthesiologist")]),
+    # "is our <role>" as well as ", our <role>" (round 37).
+    ("Nadia Okafor is our patient care coordinator and answers the phone most days.",
+     [StaffMember("Nadia Okafor", "", "patient care coordinator")]),
     # Not a person: a title-case heading, a clinic dog with a joke title, a cited researcher, a team.
     ("Our Nurse Practitioner Will Guide You Through Every Step.", []),
     ("Biscuit is our official Chief Morale Officer. She greets every guest at the door.", []),
@@ -309,3 +312,12 @@ def test_courtesy_titles_malay_names_and_four_word_names_on_cards():
     assert find_staff(text) == [StaffMember("Gerald Lim Wei Jie", "MBBS, MMed, FAMS", "Medical Director"),
                                 StaffMember("Siti Rahmah binte Osman", "RN", "Nurse Clinician"),
                                 StaffMember("Tom Hale", "", "Patient Care Coordinator")]
+
+
+def test_hyphen_joined_credentials_and_pharmacists():
+    # Round 37: "APRN-CNP" as some states write it, and a compounding pharmacy's pharmacists.
+    text = ("Maren Solberg, APRN-CNP, PMHNP-BC\nPsychiatric Nurse Practitioner\n"
+            "Victor Osei, PharmD, BCSCP\nSterile Compounding Pharmacist\nGreta Holm, RPh\nStaff Pharmacist")
+    assert find_staff(text) == [StaffMember("Maren Solberg", "APRN-CNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
+                                StaffMember("Victor Osei", "PharmD, BCSCP", "Sterile Compounding Pharmacist"),
+                                StaffMember("Greta Holm", "RPh", "Staff Pharmacist")]
