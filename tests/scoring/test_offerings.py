@@ -214,6 +214,10 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("People with chronic pain may be referred to the hospital's pain clinic instead.", [], []),
     ("[ ] Bipolar disorder [ ] Chronic pain [ ] Seizures", [], []),
     ("We accept referrals for PTSD and chronic pain.", [], ["PTSD", "Chronic pain"]),
+    # Round 37: an infusion centre far away, a condition that rules treatment out.
+    ("Most of our clients live an hour or more from the closest infusion clinic.", [], []),
+    ("Home sessions are not a good fit during active substance use or an eating disorder.", [], []),
+    ("Our home program helps adults with depression and PTSD.", [], ["Depression", "PTSD"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
