@@ -3,14 +3,18 @@
 Pages closer to the home page win ties; a value repeated across pages (a footer phone) beats one
 seen once (a phone in a blog post about another office). When the seed is a section of a larger
 site (a chain's location page, a hospital's ketamine service), the section's own phone and email
-win over the site-wide ones its header and footer repeat everywhere.
+win over the site-wide ones its header and footer repeat everywhere, and the services and
+conditions of the pages beside the section (the department's other programmes) are not its own.
 """
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from crawler.extract.contacts import normalize_state
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
+from crawler.seeds import beside_section, seed_section
+from scoring import PageSignals
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
@@ -41,6 +45,14 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
         "latitude": geo.get("lat"),
         "longitude": geo.get("lon"),
     }
+
+
+def section_facets(signals: list[PageSignals], seed_url: str) -> list[PageSignals]:
+    """The pages' signals, less the services and conditions of pages beside the seed's section
+    (crawler.seeds.beside_section): seeded at a hospital's ketamine service, the psychiatry
+    department's anxiety programme and research studies name conditions the service does not treat."""
+    section = seed_section(seed_url)
+    return [replace(s, services=[], conditions=[]) if beside_section(section, s.url) else s for s in signals]
 
 
 def _own_vote(own: list, others: list, key: str) -> str | None:

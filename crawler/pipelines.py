@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from itemadapter import ItemAdapter
 
-from crawler.clinic_facts import merge_facts
+from crawler.clinic_facts import merge_facts, section_facets
 from crawler.extract.staff import add_staff, own_staff
 from crawler.items import FetchErrorItem, PageItem, SiteDoneItem
 from crawler.page_memo import memo_row, rules_version
@@ -195,7 +195,7 @@ class StorePipeline:
             self.ok += 1
             fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
             # Home page first, then by URL: evidence does not depend on download order.
-            ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
+            ordered = section_facets([sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])], state.seed_url)
             self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules, site=True),
                                     own_staff(state.staff, state.own_staff), run_id=self.crawl_id)
         else:

@@ -7,6 +7,7 @@ people included), kept in the page memo, and read again from the stored text onl
 is missing or was made by other extraction code.
 """
 
+from crawler.clinic_facts import section_facets
 from crawler.extract.staff import add_staff, find_staff, own_staff
 from crawler.page_memo import extract_version, unpack
 from crawler.seeds import in_section, seed_section
@@ -31,7 +32,7 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 # The seed's section read again from its website, as the crawl read it (crawler.pipelines).
                 add_staff(staff, people, url, own if in_section(section, url) else None)
-            result = aggregate(signals, rules, site=True)
+            result = aggregate(section_facets(signals, website or ""), rules, site=True)
             store.write_clinic(clinic_id, {}, result, own_staff(staff, own), run_id=run)
             pages += len(rows)
             changed += (result.score, result.tier) != tuple(before)

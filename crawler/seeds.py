@@ -93,3 +93,17 @@ def in_section(section: str, url: str) -> bool:
     """Whether the URL lies in a seed's own section (seed_section) of a larger site; every URL
     does when the seed is a home page."""
     return not section or (urlsplit(url).path + "/").startswith(section)
+
+
+def beside_section(section: str, url: str) -> bool:
+    """Whether the URL lies in the folder that holds the seed's section but outside the section:
+    the folder's own page or another part of it ("/psychiatry/anxiety-clinic/" beside a seed
+    "/psychiatry/ketamine-service/", "/locations/boulder/" beside "/locations/denver/"): the
+    department's other programmes, the chain's other locations. Never for a section at the top
+    ("/ketamine/"), whose folder is the whole site."""
+    parent = section.rstrip("/").rsplit("/", 1)[0] + "/"
+    if not section or parent == "/":
+        return False
+    path = urlsplit(url).path
+    path = path if path.endswith("/") else path + "/"
+    return path.startswith(parent) and not path.startswith(section)

@@ -49,6 +49,7 @@ NOT_SEEDS = {"newhome"}  # reached only through newdomain's home-page redirect
 SEED_PATHS = {"section": "/behavioral-health/ketamine/",  # a hospital's ketamine service
               "chain": "/locations/denver/"}  # one location of a chain
 CHAIN_OTHERS = ["boulder", "austin", "tampa"]  # the chain's other locations: other clinics
+CHAIN_CARE = "Every one of our centers offers ketamine infusions for treatment-resistant depression."
 SECTION_PAGES = ["our-team/", "faq/", "what-to-expect/"]  # below SEED_PATHS["section"]
 DEEP_PAGES = ["our-team/", "faq/"]  # below /services/ on the "deep" site
 # A WordPress site without pretty URLs: its menu's pages are "/?page_id=N" (team and FAQ last).
@@ -428,8 +429,11 @@ class FaultWeb:
         if path == "/our-team/":
             return h.send(200, page("Our team", "Denver", STAFF, "Boulder", "Dr. Ivo Lindqvist, MD, leads this center.",
                                     "Austin", "Mara Quist, RN", "Infusion nurse", links=menu))
-        if path in ("/", "/faq/", "/locations/"):
-            return h.send(200, page("Chain of ketamine centers", SCREENING, links=menu))
+        if path == "/locations/":  # beside Denver's section: what other centers treat is not Denver's
+            return h.send(200, page("All locations", SCREENING, "Our Tampa center also runs a program for OCD.",
+                                    links=menu))
+        if path in ("/", "/faq/"):  # the chain's shared pages: what they treat, every center treats
+            return h.send(200, page("Chain of ketamine centers", SCREENING, CHAIN_CARE, links=menu))
         return h.send(404, page("Not found"))
 
     def site_bigteam(self, h, path, q, n):

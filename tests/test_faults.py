@@ -390,17 +390,19 @@ def test_a_chains_location_page_is_its_own_clinic(crawl, web):
     # Seeded at one location of a chain: the chain's other locations are other clinics (not
     # crawled, their doctors not this clinic's staff, though the chain's team page lists them),
     # and the location's own phone beats the chain's number in every page's footer. The chain's
-    # shared FAQ still counts.
+    # shared FAQ still counts, and what it treats; what its page of all locations says another
+    # location treats does not.
     crawled = pages(crawl[1], web, "chain")
     assert {"locations/denver/", "locations/denver/team/", "faq/", "our-team/", "locations/"} <= set(crawled)
     assert not [p for p in crawled if any(p.startswith(f"locations/{c}") for c in CHAIN_OTHERS)]
     row = clinic(crawl[1], web, "chain")
     assert row["phone"] == "+17205550117" and row["screening"] == 1
+    assert json.loads(row["conditions"]) == ["Depression", "Treatment-resistant depression"]
     staff = [r[0] for r in crawl[1].execute("select name from staff where clinic_id = ?", [row["id"]])]
     assert "Alan Reyes" in staff and "Ivo Lindqvist" not in staff and "Mara Quist" not in staff
 
 
-def test_a_rescore_keeps_a_chain_location_to_its_own_staff(crawl, web, tmp_path):
+def test_a_rescore_keeps_a_chain_location_to_its_own_staff_and_conditions(crawl, web, tmp_path):
     # rescore reads the seed's section again from the clinic's website, as the crawl did.
     copy = tmp_path / "rescored.db"
     with sqlite3.connect(copy) as target:
@@ -411,8 +413,10 @@ def test_a_rescore_keeps_a_chain_location_to_its_own_staff(crawl, web, tmp_path)
     with sqlite3.connect(copy) as conn:
         staff = {r[0] for r in conn.execute(
             "select s.name from staff s join clinics c on c.id = s.clinic_id where c.domain = ?", [web.host("chain")])}
+        conditions = conn.execute("select conditions from clinics where domain = ?", [web.host("chain")]).fetchone()[0]
     conn.close()
     assert "Alan Reyes" in staff and not staff & {"Ivo Lindqvist", "Mara Quist"}
+    assert json.loads(conditions) == ["Depression", "Treatment-resistant depression"]
 
 
 def test_a_seed_below_the_home_page_crawls_its_own_section_first(crawl, web):

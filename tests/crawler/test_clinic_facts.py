@@ -1,6 +1,7 @@
 """A clinic's row from its pages' facts (crawler/clinic_facts.py)."""
 
-from crawler.clinic_facts import merge_facts
+from crawler.clinic_facts import merge_facts, section_facets
+from scoring import aggregate, scan_page
 
 
 def page(depth, title="", inside=True, **facts):
@@ -74,3 +75,17 @@ def test_the_segment_every_title_repeats_names_the_site():
     assert merge_facts(place, "", "127.0.0.70")["name"] == "Foothills Center for KAP"
     place = [page(0, "Fort Collins, CO | Foothills KAP"), page(1, "Fees | Fort Collins, CO | Foothills KAP")]
     assert merge_facts(place, "", "127.0.0.70")["name"] == "Foothills KAP"
+
+
+def test_a_sections_conditions_leave_out_those_of_the_pages_beside_it():
+    # Round 37: seeded at a university psychiatry department's ketamine service, the department's
+    # anxiety programme and its research page name conditions the service does not treat; the
+    # hospital's shared pages and the service's own still count.
+    seed = "https://h.example/psychiatry/ketamine-service/"
+    signals = [scan_page("Ketamine infusions for treatment-resistant depression.", seed),
+               scan_page("Our anxiety programme treats OCD and panic disorder.", "https://h.example/psychiatry/anxiety/"),
+               scan_page("Support for patients living with chronic pain.", "https://h.example/patients/")]
+    result = aggregate(section_facets(signals, seed))
+    assert result.conditions == ["Depression", "Treatment-resistant depression", "Chronic pain"]
+    # Seeded at the home page, every page counts.
+    assert "OCD" in aggregate(section_facets(signals, "https://h.example/")).conditions

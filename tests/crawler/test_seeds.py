@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.seeds import SeedError, read_seeds, site_key
+from crawler.seeds import SeedError, beside_section, read_seeds, site_key
 
 
 def test_reads_urls_and_names_and_dedupes_hosts(tmp_path):
@@ -30,3 +30,20 @@ def test_missing_file():
 
 def test_site_key_ignores_www_and_port():
     assert site_key("https://WWW.Calm.example:8443/x") == "calm.example"
+
+
+@pytest.mark.parametrize("url, beside", [
+    ("https://h.example/psychiatry/anxiety-clinic/", True),  # the department's other programme
+    ("https://h.example/psychiatry/", True),  # the department's own page
+    ("https://h.example/psychiatry/index.html", True),
+    ("https://h.example/psychiatry/ketamine-service/faq/", False),  # the section itself
+    ("https://h.example/patients/parking/", False),  # the hospital's shared pages
+    ("https://h.example/", False),
+])
+def test_pages_beside_a_seeds_section(url, beside):
+    assert beside_section("/psychiatry/ketamine-service/", url) is beside
+
+
+def test_a_section_at_the_top_or_a_home_seed_has_nothing_beside_it():
+    assert not beside_section("/ketamine/", "https://c.example/anxiety/")
+    assert not beside_section("", "https://c.example/anxiety/")
