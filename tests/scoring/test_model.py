@@ -132,6 +132,9 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     # Round 36: a fixed per-weight dose (the rules' veto applies to the model's sentence too).
     per_weight = "Infusions take around 40 minutes at a dose of 0.5 mg/kg, and a recovery period follows."
     assert "individualized_plan" not in scan_page(per_weight, "", rules).evidence
+    # Round 38: the clinic's own care team following up is no coordination with the patient's providers.
+    follow_up = "If a check-in looks off, our care team will follow up with you by message."
+    assert "provider_coordination" not in scan_page(follow_up, "", rules).evidence
     # model_requires: a sentence naming no clinician is not certified staff (round 16's gift cards).
     assert "certified_staff" not in scan_page("Our holiday gift cards are 20% off through December 31st.", "", rules).evidence
     assert "certified_staff" in scan_page("Our nurses are with you from the first minute to the last.", "", rules).evidence
