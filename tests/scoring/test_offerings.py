@@ -218,6 +218,11 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Most of our clients live an hour or more from the closest infusion clinic.", [], []),
     ("Home sessions are not a good fit during active substance use or an eating disorder.", [], []),
     ("Our home program helps adults with depression and PTSD.", [], ["Depression", "PTSD"]),
+    # Round 38: a route another kind of clinic gives, the law of telehealth.
+    ("IV ketamine requires an in-person infusion center.", [], []),
+    ("IV ketamine requires an in-person infusion center like ours.", ["IV infusion"], []),
+    ("Our course covers telehealth rules for prescribing controlled substances.", [], []),
+    ("We also see patients by telehealth.", ["Telehealth"], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
