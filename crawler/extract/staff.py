@@ -38,7 +38,7 @@ _NAME_WORDS = (rf"(?:Dr\.?\s+)?{_WORD}(?:\s+[(\"\u201c][{_UPPER}][a-z]+[)\"\u201
                rf"(?:(?:\s+{_PARTICLE}){{0,2}}\s+{_WORD})")
 _NAME = rf"{_NAME_WORDS}{{1,2}}"
 _PERSON = re.compile(
-    rf"(?P<name>{_NAME})(?P<creds>(?:,?\s+\(?(?:{_CRED})\)?(?![\w-]))+)"
+    rf"(?P<name>{_NAME})(?P<creds>(?:(?:,\s*|\s+)\(?(?:{_CRED})\)?(?![\w-]))+)"  # "Name,MD" too
     rf"(?:\s*[,\-\u2013\u2014|:]?\s*(?:(?:is|serves as|works as)\s+)?(?:an?\s+|our\s+|the\s+)?(?P<role>[^.;\n]{{3,80}}))?"
 )
 _DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{0,2}})\s*$")

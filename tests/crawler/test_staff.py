@@ -321,3 +321,13 @@ def test_hyphen_joined_credentials_and_pharmacists():
     assert find_staff(text) == [StaffMember("Maren Solberg", "APRN-CNP, PMHNP-BC", "Psychiatric Nurse Practitioner"),
                                 StaffMember("Victor Osei", "PharmD, BCSCP", "Sterile Compounding Pharmacist"),
                                 StaffMember("Greta Holm", "RPh", "Staff Pharmacist")]
+
+
+def test_a_credential_after_a_comma_without_a_space_and_a_trainer_on_the_team():
+    # Real set BG: an all-capitals card, "NAME,MD"; round 38: a men's clinic's personal trainer is
+    # on the team (never certified staff), and a training company's "Research Studies" menu item
+    # above "Faculty Directory" is no one.
+    assert find_staff("WHO WE ARE\nMARTA KOVAC,MD\nMedical Director") == [StaffMember("Marta Kovac", "MD", "Medical Director")]
+    text = "Femi Adeyemi, CRNA\nClinical Instructor\nLuis Ortega, NASM-CPT\nWellness Coach\nResearch Studies\nFaculty Directory"
+    assert find_staff(text) == [StaffMember("Femi Adeyemi", "CRNA", "Clinical Instructor"),
+                                StaffMember("Luis Ortega", "NASM-CPT", "Wellness Coach")]
