@@ -223,6 +223,14 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("IV ketamine requires an in-person infusion center like ours.", ["IV infusion"], []),
     ("Our course covers telehealth rules for prescribing controlled substances.", [], []),
     ("We also see patients by telehealth.", ["Telehealth"], []),
+    # Round 39: another kind of clinic, a comparison, a route that cannot be given this way, care
+    # arranged elsewhere, a suicide statistic.
+    ("IV ketamine is given at a separate kind of clinic.", [], []),
+    ("Spravato is not the same as a ketamine infusion.", [], []),
+    ("Spravato has to be given in a certified office, so it cannot be prescribed through a telehealth visit.", [], []),
+    ("If IV ketamine suits you better, we will help arrange care with an infusion center.", [], []),
+    ("On average, 17 veterans die by suicide every day.", [], []),
+    ("Our infusions help with suicidal thoughts.", [], ["Suicidal ideation"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
