@@ -53,7 +53,7 @@ _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{
 # A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
 _NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
 # A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
-_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss)\.?\s+(?=[A-Z])")
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Sr|Sister)\.?\s+(?=[A-Z])")  # "Sr" a nursing sister (UK, South Africa)
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
 _NOT_NAME = re.compile(rf"\b(?:{_words('not_name_words')})\b", re.I)

@@ -305,6 +305,11 @@ def test_irish_medical_degrees_and_a_consultants_role():
                                 StaffMember("Ciaran Walsh", "MB, FCAI", "Consultant Anaesthetist")]
 
 
+def test_a_nursing_sisters_title_is_not_part_of_her_name():
+    # Round 39: a Cape Town clinic's "Sr" (Sister), as British and South African nurses are titled.
+    assert find_staff("Sr Nomsa Dlamini, RN\nInfusion Nurse") == [StaffMember("Nomsa Dlamini", "RN", "Infusion Nurse")]
+
+
 def test_courtesy_titles_malay_names_and_four_word_names_on_cards():
     # Round 29: a Singapore clinic's cards, "Ms." before a nurse's name and a four-word doctor's name.
     text = ("Dr. Gerald Lim Wei Jie\nMBBS, MMed, FAMS\nMedical Director\n"
