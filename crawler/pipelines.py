@@ -194,10 +194,12 @@ class StorePipeline:
         if state.pages_ok:
             self.ok += 1
             fields.update(status="ok", last_error=None, pages_crawled=state.pages_ok)
-            # Home page first, then by URL: evidence does not depend on download order.
-            ordered = section_facets([sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])], state.seed_url)
-            self.store.write_clinic(self.ids[key], fields, aggregate(ordered, self.rules, site=True),
-                                    own_staff(state.staff, state.own_staff), run_id=self.crawl_id)
+            # Home page first, then by URL: evidence does not depend on download order. Pages beside
+            # the seed's section name none of its services and conditions.
+            ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
+            result = aggregate(section_facets(ordered, state.seed_url), self.rules, site=True)
+            self.store.write_clinic(self.ids[key], fields, result, own_staff(state.staff, state.own_staff),
+                                    run_id=self.crawl_id)
         else:
             self.failed += 1
             # Keep the last good data: only status, error and crawl time change.

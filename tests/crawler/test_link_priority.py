@@ -63,3 +63,16 @@ def test_a_seed_below_the_home_page_names_its_section():
     assert seed_section("https://c.example/ketamine-therapy") == "/ketamine-therapy/"
     assert [seed_section(u) for u in ("https://c.example/", "https://c.example", "https://c.example/index.html",
                                       "https://c.example/home")] == ["", "", "", ""]
+
+
+def test_a_chains_other_locations_are_other_clinics():
+    # Seeded at one location, the chain's other locations are skipped; its list of all locations,
+    # the seed's own pages and the shared pages are not. Only folders named in location_folders.
+    ranker = LinkRanker()
+    assert ranker.other_location("/locations/denver/", "https://c.example/locations/boulder/")
+    assert ranker.other_location("/locations/denver/", "https://c.example/locations/boulder/team/")
+    assert not ranker.other_location("/locations/denver/", "https://c.example/locations/")
+    assert not ranker.other_location("/locations/denver/", "https://c.example/locations/denver/team/")
+    assert not ranker.other_location("/locations/denver/", "https://c.example/faq/")
+    assert not ranker.other_location("/psychiatry/ketamine/", "https://h.example/psychiatry/anxiety/")
+    assert not ranker.other_location("/denver/", "https://c.example/boulder/")
