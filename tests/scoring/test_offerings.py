@@ -231,6 +231,8 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("If IV ketamine suits you better, we will help arrange care with an infusion center.", [], []),
     ("On average, 17 veterans die by suicide every day.", [], []),
     ("Our infusions help with suicidal thoughts.", [], ["Suicidal ideation"]),
+    # Round 40: other centres the clinic tells patients about.
+    ("If Spravato suits you better, we're happy to tell you about certified centers nearby.", [], []),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
