@@ -27,8 +27,9 @@ def _words(key: str) -> str:
 
 CREDENTIALS = tuple(WORDS["credentials"])
 _ONE_CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
-# Credentials joined by hyphens are one ("APRN-CNP", "APRN-FNP"), as states and boards write them.
-_CRED = rf"(?:{_ONE_CRED})(?:-(?:{_ONE_CRED}))*"
+# Credentials joined by hyphens are one ("APRN-CNP", "APRN-FNP"), as states and boards write them,
+# and so is a licence's level ("CADC-II").
+_CRED = rf"(?:{_ONE_CRED})(?:-(?:{_ONE_CRED}))*(?:-(?:I{{1,3}}|IV))?"
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvaro", "\u00d3scar"
 # A capitalised word that is not a credential: letters of any script, apostrophes, hyphens.
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"

@@ -305,6 +305,13 @@ def test_irish_medical_degrees_and_a_consultants_role():
                                 StaffMember("Ciaran Walsh", "MB, FCAI", "Consultant Anaesthetist")]
 
 
+def test_a_licence_level_is_part_of_the_credential_and_form_fields_are_no_one():
+    # Round 40: a rehab's addiction counselor ("CADC-II") and an admissions form ("First Name" over
+    # "Insurance Provider").
+    text = "Marcus Bell, CADC-II\nAddiction Counselor\nFirst Name\nInsurance Provider\nLast Name"
+    assert find_staff(text) == [StaffMember("Marcus Bell", "CADC-II", "Addiction Counselor")]
+
+
 def test_a_nursing_sisters_title_is_not_part_of_her_name():
     # Round 39: a Cape Town clinic's "Sr" (Sister), as British and South African nurses are titled.
     assert find_staff("Sr Nomsa Dlamini, RN\nInfusion Nurse") == [StaffMember("Nomsa Dlamini", "RN", "Infusion Nurse")]
