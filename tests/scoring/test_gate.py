@@ -291,3 +291,22 @@ def test_a_news_stations_investigation_of_ketamine_clinics_does_not_offer_it():
              ("https://tv.example/weather/", "Weather | WKRN 12", f"Rain through Friday. {teaser}"),
              ("https://tv.example/sports/", "Sports | WKRN 12", f"Friday night football scores. {teaser}")]
     assert site(pages).tier == "no-ketamine-service"
+
+
+def test_a_research_labs_ketamine_trial_does_not_offer_it():
+    # Round 41's university lab: the trial's pages in a folder named for the study and a list of
+    # publications have no say; its home page and FAQ say it is a lab, not a clinic, and that it
+    # gives ketamine only in the study.
+    pages = [("https://lab.example/", "Mood Research Lab",
+              "We are a research lab, not a treatment clinic. Ketamine for depression is what we study."),
+             ("https://lab.example/faq/", "FAQ",
+              "Can I get ketamine from you? We do not offer ketamine outside the study."),
+             ("https://lab.example/kd-2-study/", "The KD-2 Ketamine Study",
+              "Participants receive IV ketamine infusions with blood pressure checked every ten minutes."),
+             ("https://lab.example/publications/", "Publications",
+              "IV ketamine infusions for treatment-resistant depression: a randomized trial."),
+             ("https://lab.example/people/", "People", "Meet the lab's coordinators.")]
+    assert site(pages).tier == "no-ketamine-service"
+    # A clinic that also runs a study, and says so, still offers ketamine.
+    clinic = pages[2:] + [("https://lab.example/", "Harbor Ketamine Clinic", "We offer ketamine infusions for depression.")]
+    assert site(clinic).tier != "no-ketamine-service"
