@@ -101,9 +101,19 @@ def beside_section(section: str, url: str) -> bool:
     "/psychiatry/ketamine-service/", "/locations/boulder/" beside "/locations/denver/"): the
     department's other programmes, the chain's other locations. Never for a section at the top
     ("/ketamine/"), whose folder is the whole site."""
-    parent = section.rstrip("/").rsplit("/", 1)[0] + "/"
+    parent = section_parent(section)
     if not section or parent == "/":
         return False
-    path = urlsplit(url).path
-    path = path if path.endswith("/") else path + "/"
+    path = folder_path(url)
     return path.startswith(parent) and not path.startswith(section)
+
+
+def section_parent(section: str) -> str:
+    """The folder that holds a seed's section: "/locations/" for "/locations/denver/"."""
+    return section.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
+def folder_path(url: str) -> str:
+    """The URL's path as a folder, ending in "/", to compare with sections."""
+    path = urlsplit(url).path
+    return path if path.endswith("/") else path + "/"

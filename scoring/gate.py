@@ -54,10 +54,12 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
     if any(gate.disclaims.search(s) for s in sentences if "not" in s or "n't" in s):  # every disclaimer negates
         return "disclaims"  # a directory's "Ketamine Compass does not provide treatment"
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
-    if any(gate.misuse.search(x) or gate.elsewhere.search(x) for x in named):
-        # a rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
-        # station's "/investigates/ketamine-clinics/" whatever its headline says
-        return "misuse" if any(gate.misuse.search(x) for x in named) else "elsewhere"
+    # A rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
+    # station's "/investigates/ketamine-clinics/", whatever else its headline says.
+    if any(gate.misuse.search(x) for x in named):
+        return "misuse"
+    if any(gate.elsewhere.search(x) for x in named):
+        return "elsewhere"
     if named:
         return "named"
     if not any(s.strip() for s in sentences):
