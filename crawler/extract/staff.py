@@ -95,6 +95,18 @@ _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>
 _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
+# A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
+# Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
+_STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
+_TOWN_STATE = (rf"(?P<town>[{_UPPER}][\w.'\u2019-]*(?:\s+(?:of|de|la|du|[{_UPPER}][\w.'\u2019-]*)){{0,3}}),\s*"
+               rf"(?P<state>{'|'.join(map(re.escape, WORDS['state_codes']))})(?![\w-])")
+_SEP = r"\s*(?:[,/|\u00b7\u2022&\u2013-]|\band\b|\bor\b)\s*(?:and\s+)?"
+_NEXT_TOWN = re.compile(rf"^{_SEP}{_TOWN_STATE}")
+_PREV_TOWN = re.compile(rf"{_TOWN_STATE}{_SEP}\Z")
+_TOWN_LINE = re.compile(rf"^{_TOWN_STATE}\s*$")
+_PLACE_BEFORE = re.compile(rf"\b(?:{_words('place_before')})\s*\Z", re.I)
+_PLACE_WORD = re.compile(rf"(?:{_words('place_before')})", re.I)
+_PLACE_AFTER = re.compile(rf"^\s*(?:{_words('place_after')})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -211,7 +223,7 @@ def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = "
         name, title = _name(m.group("name"))
         # Not "Baltimore, MD 21201", "Reset Restore MD, S.C." or "According to Ann Lee, MD".
         if name and not (_attributed(before, prev) or _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after)
-                         or _cited(before, after)):
+                         or _cited(before, after) or _a_place(m.group("name"), m.group("creds"), before, after, prev, nxt)):
             role = given or _role_before(before) or _role(role_text) or title or _role_line(nxt)
             yield StaffMember(name, _creds(m.group("creds")), role)
         given = carry
@@ -275,6 +287,24 @@ def _role_before(before: str) -> str:
     if not segment.endswith(":"):
         return ""
     return _role(re.sub(r"^(?:our|the|an?)\s+", "", _LEAD_IN.sub("", segment[:-1]), flags=re.I))  # "Meet our clinical lead:"
+
+
+def _a_place(raw_name: str, raw_creds: str, before: str, after: str, prev: str, nxt: str) -> bool:
+    """A town before a state's code that is also a credential: "Ketamine therapy in Silver Spring,
+    MD", "Serving Camp Hill, PA and nearby", "Ellicott City, MD, Glen Burnie, MD", a list of
+    locations one to a line. Not "Jane Roe, MD, and John Doe, PA", whose neighbours are people."""
+    if _creds(raw_creds) not in _STATE_CREDS:
+        return False
+    if _PLACE_BEFORE.search(before) or _PLACE_WORD.fullmatch(raw_name.split()[0]) or _PLACE_AFTER.match(after):
+        return True
+    towns = [_NEXT_TOWN.match(after), _PREV_TOWN.search(before), _TOWN_LINE.match(prev), _TOWN_LINE.match(nxt)]
+    return any(t and _a_town(t.group("town"), t.group("state")) for t in towns)
+
+
+def _a_town(town: str, state: str) -> bool:
+    """A place beside a name in a list: its state's code is no credential ("Kansas City, MO"), or
+    it is one word ("Rockville, MD") or a place's word ("Ellicott City")."""
+    return state not in _STATE_CREDS or " " not in town.strip() or bool(_NOT_NAME.search(town))
 
 
 def _attributed(before: str, prev: str) -> bool:

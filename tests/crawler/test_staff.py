@@ -55,6 +55,27 @@ def test_a_city_in_maryland_is_not_a_person():
     assert find_staff("Silver Spring Office, MD 20910") == []
 
 
+@pytest.mark.parametrize("text", [
+    "Ketamine Infusion Therapy in Silver Spring, MD",
+    "Best Ketamine Clinic Near Camp Hill, PA",
+    "Serving Camp Hill, PA and surrounding areas",
+    "Silver Spring, MD Ketamine Clinic",
+    "Our patients come from Ellicott City, MD, Glen Burnie, MD and beyond.",
+    "Offices in King of Prussia, PA and Bryn Mawr, PA",
+    "Locations\nKansas City, MO\nCamp Hill, PA\nFort Collins, CO",
+    "Camp Hill, PA | Harrisburg, PA | York, PA",
+])
+def test_a_town_before_a_state_that_is_also_a_credential_is_not_a_person(text):
+    assert find_staff(text) == []
+
+
+def test_people_beside_people_keep_credentials_that_are_also_states():
+    assert find_staff("Jane Roe, MD\nJohn Doe, MD\nAnn Lee, PA") == [
+        StaffMember("Jane Roe", "MD", ""), StaffMember("John Doe", "MD", ""), StaffMember("Ann Lee", "PA", "")]
+    assert find_staff("Our team: Jane Roe, MD / Ann Lee, PA") == [
+        StaffMember("Jane Roe", "MD", ""), StaffMember("Ann Lee", "PA", "")]
+
+
 def test_next_person_is_not_a_role_and_bios_give_roles():
     text = ("Sarah Okafor, PMHNP-BC\nMaria Garcia-Lopez, MSN, APRN, FNP-C\nNurse Practitioner\n"
             "Kevin Marsh, D.O.\nChief Medical Officer\n"
