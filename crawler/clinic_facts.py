@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from crawler.extract.contacts import normalize_state
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
-from crawler.seeds import beside_section, seed_section
+from crawler.seeds import beside_section, in_section, seed_section
 from scoring import PageSignals
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
@@ -49,10 +49,16 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
 
 def section_facets(signals: list[PageSignals], seed_url: str) -> list[PageSignals]:
     """The pages' signals, less the services and conditions of pages beside the seed's section
-    (crawler.seeds.beside_section): seeded at a hospital's ketamine service, the psychiatry
-    department's anxiety programme and research studies name conditions the service does not treat."""
+    (crawler.seeds.beside_section) and of pages outside it that say nothing of ketamine care:
+    seeded at a hospital's ketamine service, the psychiatry department's anxiety programme, its
+    research studies and the women's health department's postpartum screening name conditions the
+    service does not treat."""
     section = seed_section(seed_url)
-    return [replace(s, services=[], conditions=[]) if beside_section(section, s.url) else s for s in signals]
+    return [replace(s, services=[], conditions=[]) if _not_the_sections(section, s) else s for s in signals]
+
+
+def _not_the_sections(section: str, page: PageSignals) -> bool:
+    return beside_section(section, page.url) or (page.ketamine == "none" and not in_section(section, page.url))
 
 
 def _own_vote(own: list, others: list, key: str) -> str | None:

@@ -1,6 +1,7 @@
 """Pure extraction: HTML in, page text and clinic facts out. No Scrapy import, so the CLI's
 `score` command, `rescore` and the tests use exactly what the spider uses."""
 
+import re
 from dataclasses import dataclass, field
 
 from .contacts import NOT_CLINIC_NUMBERS, find_address, find_emails, find_phones, region_for, to_e164
@@ -10,6 +11,10 @@ from .links import resolve_links
 from .staff import ROLE_WORDS, combined, find_staff, plain_name, staff_key
 
 __all__ = ["ExtractedPage", "extract_page", "text_to_page"]
+
+# An og:site_name that is a site builder's slug ("restoreketaminepa", "my-site-3") names no one:
+# the clinic's name comes from the seed list or the page titles instead.
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
 @dataclass
@@ -43,7 +48,7 @@ def extract_page(html: str | bytes, url: str = "") -> ExtractedPage:
               if p not in NOT_CLINIC_NUMBERS]  # a tel: link to a crisis line
     emails = _unique([e.lower() for e in ld.get("emails", []) + parsed.mailto_links] + find_emails(text))
     facts = {
-        "name": ld.get("name") or parsed.site_name,
+        "name": ld.get("name") or ("" if _SLUG.match(parsed.site_name) else parsed.site_name),
         "phones": phones,
         "emails": emails,
         "address": address or {},

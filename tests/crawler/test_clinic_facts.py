@@ -80,12 +80,15 @@ def test_the_segment_every_title_repeats_names_the_site():
 def test_a_sections_conditions_leave_out_those_of_the_pages_beside_it():
     # Round 37: seeded at a university psychiatry department's ketamine service, the department's
     # anxiety programme and its research page name conditions the service does not treat; the
-    # hospital's shared pages and the service's own still count.
+    # hospital's shared pages on ketamine and the service's own still count. Round 42: nor do other
+    # departments' pages that say nothing of ketamine (women's health screening new parents).
     seed = "https://h.example/psychiatry/ketamine-service/"
     signals = [scan_page("Ketamine infusions for treatment-resistant depression.", seed),
                scan_page("Our anxiety programme treats OCD and panic disorder.", "https://h.example/psychiatry/anxiety/"),
-               scan_page("Support for patients living with chronic pain.", "https://h.example/patients/")]
+               scan_page("Our perinatal team screens every new parent for postpartum depression.", "https://h.example/womens-health/"),
+               scan_page("Ketamine care for patients living with chronic pain.", "https://h.example/patients/")]
     result = aggregate(section_facets(signals, seed))
     assert result.conditions == ["Depression", "Treatment-resistant depression", "Chronic pain"]
     # Seeded at the home page, every page counts.
-    assert "OCD" in aggregate(section_facets(signals, "https://h.example/")).conditions
+    everything = aggregate(section_facets(signals, "https://h.example/")).conditions
+    assert "OCD" in everything and "Postpartum depression" in everything

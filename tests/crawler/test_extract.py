@@ -283,6 +283,15 @@ def test_a_web_pages_jsonld_name_is_its_title_not_the_clinics():
     assert extract_page(html, "https://harbor.example/faq/").facts["name"] == "Harbor Ketamine"
 
 
+def test_a_site_builders_slug_is_no_name():
+    # Round 42: a Wix site's og:site_name is its slug; the titles name the clinic instead.
+    html = """<html><head><title>Home | Restore Ketamine &amp; IV Lounge</title>
+      <meta property="og:site_name" content="restoreketaminepa"></head><body><p>Welcome.</p></body></html>"""
+    assert extract_page(html, "https://restore.example/").facts["name"] == ""
+    named = html.replace('"restoreketaminepa"', '"Restore Ketamine"')
+    assert extract_page(named, "https://restore.example/").facts["name"] == "Restore Ketamine"
+
+
 def test_addresses_in_canada_australia_and_the_uk():
     # `state` says the country where it is not the US: ISO 3166-2 codes, or the country's alone.
     assert find_address("Visit us at 1200 Bay Street, Suite 300, Toronto, ON M5R 2A5.") == {

@@ -48,6 +48,9 @@ def test_a_blog_post_names_no_offering_but_keeps_its_flags():
     "You can have no treatment by video call.",
     "Our faculty lead clinical trials of rapid-acting treatments for PTSD and obsessive-compulsive disorder.",
     "Ketamine infusions for CRPS are provided by the Pain Medicine Center, a separate service.",
+    # Round 42: a veterinary hospital's patients, and advice to see one's own doctor.
+    "For arthritis and chronic pain in older dogs we may prescribe gabapentin.",
+    "If you are interested in ketamine for your own depression or anxiety, please talk to your physician.",
 ])
 def test_routes_in_general_and_what_the_clinic_is_not_are_no_offer(text):
     assert find_offerings(text) == ([], [])
