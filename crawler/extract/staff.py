@@ -95,6 +95,7 @@ _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>
 _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
+_NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})\s+[\u2013\u2014|]\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
@@ -175,7 +176,7 @@ def find_staff(text: str) -> list[StaffMember]:
             old = found.get(key := staff_key(member.name))  # a name with credentials elsewhere keeps them
             found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
         if not _HINT.search(line):
-            if len(line) <= 40 and (member := _card(line, nxt, prev)):
+            if len(line) <= 40 and (member := _card(line, nxt, prev)) or len(line) <= 80 and (member := _dash_card(line)):
                 found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
@@ -200,6 +201,18 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
     if not role or len(role.split()) > 6 or _NOT_STAFF_ROLE.search(role) or prev.rstrip().endswith(_QUOTE_ENDS):
         return None
     name, title = _name(line)
+    return StaffMember(name, "", role) if name and not title else None
+
+
+def _dash_card(line: str) -> StaffMember | None:
+    """A card's one line with no credential: a name, a dash or bar, a role ("Kelsey Tran —
+    Patient Coordinator"). Not a heading whose words before the dash are no name."""
+    if not (m := _NAME_DASH_ROLE.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name")):
+        return None
+    role = _role(m.group("role"))
+    if not role or _NOT_STAFF_ROLE.search(role):
+        return None
+    name, title = _name(m.group("name"))
     return StaffMember(name, "", role) if name and not title else None
 
 

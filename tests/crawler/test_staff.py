@@ -231,6 +231,16 @@ def test_a_team_card_without_credentials_gives_name_and_role():
                                 StaffMember("Nina Park", "LE", "Licensed Esthetician")]
 
 
+def test_a_card_line_with_name_dash_and_role_and_front_desk_staff():
+    # Blind rounds 18-41: coordinators written "Name — Role" on one line, and the front desk.
+    text = ("Kelsey Tran \u2014 Patient Coordinator\nKelsey answers the phones.\n"
+            "Brittany Cole\nFront Desk & Client Experience\n"
+            "Front Desk \u2014 Patient Coordinator\nKetamine Therapy \u2014 A Medical Director's Note\n"
+            "Mark Davis \u2014 Small business owner")
+    assert find_staff(text) == [StaffMember("Kelsey Tran", "", "Patient Coordinator"),
+                                StaffMember("Brittany Cole", "", "Front Desk & Client Experience")]
+
+
 def test_a_testimonials_signature_is_not_a_team_card():
     text = '"The nurses made me feel safe."\nMark Davis\nSmall business owner\nGreta Olsen\nVerified patient'
     assert find_staff(text) == []
