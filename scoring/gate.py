@@ -31,6 +31,7 @@ class KetamineGate:
     misuse: re.Pattern = NEVER  # ketamine as a drug of misuse ("ketamine addiction"): not its care
     elsewhere: re.Pattern = NEVER  # ...as made or given elsewhere (a pharmacy's, "options we refer to")
     disclaims: re.Pattern = NEVER  # the site says it treats no one ("We are not a clinic")
+    maker: re.Pattern = NEVER  # ...or is a drug maker's, by the adverse-event line its labelling requires
     offer: re.Pattern = NEVER  # a sentence naming it in the clinic's voice as what it offers
     not_care: re.Pattern = NEVER  # ...about animals, sedation, research or care elsewhere instead
     blog_pages: re.Pattern = NEVER  # URLs of posts and archives: no say in the gate
@@ -53,6 +54,8 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
     sentences = list(sentences)
     if any(gate.disclaims.search(s) for s in sentences if "not" in s or "n't" in s):  # every disclaimer negates
         return "disclaims"  # a directory's "Ketamine Compass does not provide treatment"
+    if any(gate.maker.search(s) for s in sentences if "FDA" in s or "dverse" in s or "DVERSE" in s):
+        return "disclaims"  # a brand's patient site: "To report SUSPECTED ADVERSE REACTIONS, contact … FDA"
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
     # A rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
     # station's "/investigates/ketamine-clinics/", whatever else its headline says.

@@ -236,7 +236,8 @@ def test_a_card_line_with_name_dash_and_role_and_front_desk_staff():
     text = ("Kelsey Tran \u2014 Patient Coordinator\nKelsey answers the phones.\n"
             "Brittany Cole\nFront Desk & Client Experience\n"
             "Front Desk \u2014 Patient Coordinator\nKetamine Therapy \u2014 A Medical Director's Note\n"
-            "Mark Davis \u2014 Small business owner")
+            "Mark Davis \u2014 Small business owner\n"
+            "Select Page\nKetamine and Your Therapist: Better Together")  # a theme's mobile menu, a post
     assert find_staff(text) == [StaffMember("Kelsey Tran", "", "Patient Coordinator"),
                                 StaffMember("Brittany Cole", "", "Front Desk & Client Experience")]
 

@@ -310,3 +310,24 @@ def test_a_research_labs_ketamine_trial_does_not_offer_it():
     # A clinic that also runs a study, and says so, still offers ketamine.
     clinic = pages[2:] + [("https://lab.example/", "Harbor Ketamine Clinic", "We offer ketamine infusions for depression.")]
     assert site(clinic).tier != "no-ketamine-service"
+
+
+def test_a_drug_makers_patient_site_for_its_esketamine_brand_does_not_offer_it():
+    # Round 43: every page's title names the esketamine brand and its footer carries the
+    # adverse-event reporting line US labelling requires; the maker treats no one.
+    footer = ("To report SUSPECTED ADVERSE REACTIONS, contact Norvale Pharma, Inc. at 1-844-555-0100 "
+              "or FDA at 1-800-FDA-1088.")
+    title = "{} | NASORA (esketamine) nasal spray CIII"
+    pages = [("https://nasora.example/", title.format("Home"),
+              "NASORA is given at a certified treatment center under supervision. " + footer),
+             ("https://nasora.example/treatment-day/", title.format("Treatment Day"),
+              "A healthcare provider will check your blood pressure and monitor you for 2 hours. " + footer),
+             ("https://nasora.example/side-effects/", title.format("Side Effects"),
+              "NASORA may cause dissociation, dizziness and nausea. " + footer)]
+    result = site(pages)
+    assert result.tier == "no-ketamine-service" and not any(result.flags.values())
+    # A clinic that quotes the line on its Spravato page still offers Spravato.
+    clinic = [("https://c.example/", "Harbor Ketamine", "We offer Spravato and IV ketamine infusions."),
+              ("https://c.example/spravato/", "Spravato | Harbor Ketamine", "Spravato is given in our office. " + footer),
+              ("https://c.example/faq/", "FAQ | Harbor Ketamine", "Every patient has a psychiatric evaluation.")]
+    assert site(clinic).tier != "no-ketamine-service"

@@ -51,6 +51,9 @@ def test_a_blog_post_names_no_offering_but_keeps_its_flags():
     # Round 42: a veterinary hospital's patients, and advice to see one's own doctor.
     "For arthritis and chronic pain in older dogs we may prescribe gabapentin.",
     "If you are interested in ketamine for your own depression or anxiety, please talk to your physician.",
+    # Round 43: care a colleague gives, and a referral form's history item.
+    "If we think IV treatment would suit you better, we'll refer you to a colleague who provides it.",
+    "Please send relevant medical history, especially cardiovascular or substance use history.",
 ])
 def test_routes_in_general_and_what_the_clinic_is_not_are_no_offer(text):
     assert find_offerings(text) == ([], [])
