@@ -95,6 +95,7 @@ _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>
 _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
+# A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Jane Roe | Office Manager".
 _NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})\s+[\u2013\u2014|]\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
@@ -176,7 +177,8 @@ def find_staff(text: str) -> list[StaffMember]:
             old = found.get(key := staff_key(member.name))  # a name with credentials elsewhere keeps them
             found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
         if not _HINT.search(line):
-            if len(line) <= 40 and (member := _card(line, nxt, prev)) or len(line) <= 80 and (member := _dash_card(line)):
+            if ((len(line) <= 40 and (member := _card(line, nxt, prev)))
+                    or (len(line) <= 80 and (member := _dash_card(line)))):
                 found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
