@@ -233,7 +233,7 @@ def test_jsonld_people_with_credentials_or_a_clinical_role_are_staff():
       {"@type": "MedicalClinic", "name": "Tidewater Ketamine", "employee": [
         {"@type": "Person", "name": "Noor Haddad", "honorificSuffix": "MD", "jobTitle": "Medical Director"},
         {"@type": "Person", "name": "Eli Brandt, CRNA"},
-        {"@type": "Person", "name": "Jo Pike", "jobTitle": "Front Desk"},
+        {"@type": "Person", "name": "Jo Pike", "jobTitle": "Volunteer"},
         {"@type": "Physician", "name": "Ravi Sen, MD", "jobTitle": "Medical Director"}]},
       {"@type": "BlogPosting", "author": {"@type": "Person", "name": "Sam Quill"}}]}</script></head>
       <body><p>Noor Haddad, MD, FASA</p></body></html>"""
