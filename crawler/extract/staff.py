@@ -46,8 +46,8 @@ _DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
 _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
-# A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)".
-_QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction)\)"
+# A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)", "NP (Mental Health)".
+_QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction|Mental Health)\)"
 _QUAL = rf"(?:{_QUALIFIER})?"
 _QUALIFIER_RX = re.compile(_QUALIFIER)
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
@@ -95,8 +95,8 @@ _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>
 _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
-# A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Jane Roe | Office Manager".
-_NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})\s+[\u2013\u2014|]\s+(?P<role>[^.!?]{{3,60}})$")
+# A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
+_NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
@@ -355,7 +355,7 @@ def _role(text: str) -> str:
 def _role_line(line: str) -> str:
     """The line under a name, when it reads as that person's role (not a sentence, not the next person)."""
     line = line.strip()
-    if not line or line.endswith((".", "?")) or _PERSON.match(line) or _DR.match(line):
+    if not line or line.endswith((".", "?")) or _PERSON.match(line) or _DR.match(line) or _dash_card(line):
         return ""
     return _role(line)
 

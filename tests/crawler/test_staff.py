@@ -242,6 +242,19 @@ def test_a_card_line_with_name_dash_and_role_and_front_desk_staff():
                                 StaffMember("Brittany Cole", "", "Front Desk & Client Experience")]
 
 
+def test_a_name_comma_role_line_midwives_and_a_neighbouring_practice():
+    # Round 44: an OB-GYN practice's midwife and nurse practitioner, its office manager written
+    # "Name, Role", a nurse practitioner's scope in brackets, and practices next door thanked.
+    text = ("Meredith Sloan, CNM, MSN\nCertified Nurse-Midwife\nJasmine Pruitt, WHNP-BC\n"
+            "Sherry Lund, Office Manager\nTasha Reed\nNP (Mental Health)\nNurse Practitioner\n"
+            "We are grateful to our friend and neighbor Dr. Ellen Marsh, PsyD, who offers integration sessions.\n"
+            "Our neighbor next door, Musselshell Chiropractic (Dr. Tom Baker, DC), is a separate practice.")
+    assert find_staff(text) == [StaffMember("Meredith Sloan", "CNM, MSN", "Certified Nurse-Midwife"),
+                                StaffMember("Jasmine Pruitt", "WHNP-BC", ""),
+                                StaffMember("Sherry Lund", "", "Office Manager"),
+                                StaffMember("Tasha Reed", "NP", "Nurse Practitioner")]
+
+
 def test_a_testimonials_signature_is_not_a_team_card():
     text = '"The nurses made me feel safe."\nMark Davis\nSmall business owner\nGreta Olsen\nVerified patient'
     assert find_staff(text) == []
