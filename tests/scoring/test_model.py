@@ -150,6 +150,12 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "individualized_plan" not in scan_page(flu, "", rules).evidence
     form = "Should you have any questions or wish to schedule an appointment with our team, fill out the form below."
     assert "screening" not in scan_page(form, "", rules).evidence
+    # Sets BI and BJ: sessions spaced around the patient's week; vital signs watched name no risk.
+    spacing = "However, we can adjust them to be more or less frequent, depending on your schedule."
+    assert "individualized_plan" not in scan_page(spacing, "", rules).evidence
+    vitals = ("Your blood pressure, heart rate, oxygen saturation, respirations and end tidal CO2 are "
+              "monitored continuously throughout the infusion.")
+    assert "risk_disclosure" not in scan_page(vitals, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
