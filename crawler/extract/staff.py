@@ -96,6 +96,7 @@ _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", o
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
 # A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
+_CARD_SHAPE = re.compile(rf"[{_UPPER}][^\s,|\u2013\u2014]*(?:\s+[^\s,|\u2013\u2014]+){{1,4}}(?:\s+[\u2013\u2014|]|,)\s")
 _NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
@@ -209,6 +210,8 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
 def _dash_card(line: str) -> StaffMember | None:
     """A card's one line with no credential: a name, a dash or bar, a role ("Kelsey Tran —
     Patient Coordinator"). Not a heading whose words before the dash are no name."""
+    if not _CARD_SHAPE.match(line):
+        return None  # the cheap test first: most lines are no card
     if not (m := _NAME_DASH_ROLE.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name")):
         return None
     role = _role(m.group("role"))
