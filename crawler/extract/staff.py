@@ -97,7 +97,7 @@ _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just be
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
 # A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
 _CARD_SHAPE = re.compile(rf"[{_UPPER}][^\s,|\u2013\u2014]*(?:\s+[^\s,|\u2013\u2014]+){{1,4}}(?:\s+[\u2013\u2014|]|,)\s")
-_NAME_DASH_ROLE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
+_NAME_ROLE_LINE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
@@ -179,7 +179,7 @@ def find_staff(text: str) -> list[StaffMember]:
             found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
         if not _HINT.search(line):
             if ((len(line) <= 40 and (member := _card(line, nxt, prev)))
-                    or (len(line) <= 80 and (member := _dash_card(line)))):
+                    or (len(line) <= 80 and (member := _one_line_card(line)))):
                 found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
@@ -207,12 +207,12 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
     return StaffMember(name, "", role) if name and not title else None
 
 
-def _dash_card(line: str) -> StaffMember | None:
-    """A card's one line with no credential: a name, a dash or bar, a role ("Kelsey Tran —
-    Patient Coordinator"). Not a heading whose words before the dash are no name."""
+def _one_line_card(line: str) -> StaffMember | None:
+    """A card's one line with no credential: a name, a dash, bar or comma, a role ("Kelsey Tran —
+    Patient Coordinator", "Sherry Lund, Office Manager"). Not a heading whose first words are no name."""
     if not _CARD_SHAPE.match(line):
         return None  # the cheap test first: most lines are no card
-    if not (m := _NAME_DASH_ROLE.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name")):
+    if not (m := _NAME_ROLE_LINE.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name")):
         return None
     role = _role(m.group("role"))
     if not role or _NOT_STAFF_ROLE.search(role):
@@ -358,7 +358,7 @@ def _role(text: str) -> str:
 def _role_line(line: str) -> str:
     """The line under a name, when it reads as that person's role (not a sentence, not the next person)."""
     line = line.strip()
-    if not line or line.endswith((".", "?")) or _PERSON.match(line) or _DR.match(line) or _dash_card(line):
+    if not line or line.endswith((".", "?")) or _PERSON.match(line) or _DR.match(line) or _one_line_card(line):
         return ""
     return _role(line)
 
