@@ -108,7 +108,7 @@ _NEXT_TOWN = re.compile(rf"^{_SEP}{_TOWN_STATE}")
 _PREV_TOWN = re.compile(rf"{_TOWN_STATE}{_SEP}\Z")
 _TOWN_LINE = re.compile(rf"^{_TOWN_STATE}\s*$")
 _PLACE_BEFORE = re.compile(rf"\b(?:{_words('place_before')})\s*\Z", re.I)
-_PLACE_WORD = re.compile(rf"(?:{_words('place_before')})", re.I)
+_PLACE_WORDS = frozenset(w.lower() for w in WORDS["place_before"])  # "Serving Camp Hill, PA": a name's first word
 _PLACE_AFTER = re.compile(rf"^\s*(?:{_words('place_after')})\b", re.I)
 
 
@@ -240,10 +240,11 @@ def _people(line: str, role_first: str, nxt: str, prev: str = "", prev2: str = "
         role_text, carry = _split_role(m.group("role") or "")
         name, title = _name(m.group("name"))
         # Not "Baltimore, MD 21201", "Reset Restore MD, S.C." or "According to Ann Lee, MD".
+        creds = _creds(m.group("creds"))
         if name and not (_attributed(before, prev) or _ADDRESS_HINT.search(after[:8]) or _BUSINESS.match(after)
-                         or _cited(before, after) or _a_place(m.group("name"), m.group("creds"), before, after, prev, nxt)):
+                         or _cited(before, after) or _a_place(m.group("name"), creds, before, after, prev, nxt)):
             role = given or _role_before(before) or _role(role_text) or title or _role_line(nxt)
-            yield StaffMember(name, _creds(m.group("creds")), role)
+            yield StaffMember(name, creds, role)
         given = carry
     if not role_first and (m := _DR.match(line)) and (role := _role_line(nxt)):
         creds = ""
@@ -307,13 +308,13 @@ def _role_before(before: str) -> str:
     return _role(re.sub(r"^(?:our|the|an?)\s+", "", _LEAD_IN.sub("", segment[:-1]), flags=re.I))  # "Meet our clinical lead:"
 
 
-def _a_place(raw_name: str, raw_creds: str, before: str, after: str, prev: str, nxt: str) -> bool:
+def _a_place(raw_name: str, creds: str, before: str, after: str, prev: str, nxt: str) -> bool:
     """A town before a state's code that is also a credential: "Ketamine therapy in Silver Spring,
     MD", "Serving Camp Hill, PA and nearby", "Ellicott City, MD, Glen Burnie, MD", a list of
     locations one to a line. Not "Jane Roe, MD, and John Doe, PA", whose neighbours are people."""
-    if _creds(raw_creds) not in _STATE_CREDS:
+    if creds not in _STATE_CREDS:
         return False
-    if _PLACE_BEFORE.search(before) or _PLACE_WORD.fullmatch(raw_name.split()[0]) or _PLACE_AFTER.match(after):
+    if _PLACE_BEFORE.search(before) or raw_name.split()[0].lower() in _PLACE_WORDS or _PLACE_AFTER.match(after):
         return True
     towns = [_NEXT_TOWN.match(after), _PREV_TOWN.search(before), _TOWN_LINE.match(prev), _TOWN_LINE.match(nxt)]
     return any(t and _a_town(t.group("town"), t.group("state")) for t in towns)
