@@ -20,9 +20,9 @@ from .text import Sentence, sentences
 # Where a negator's reach ends: punctuation, contrast words, a comma opening a new clause ("…, we",
 # "…, and it", "…, and nobody": a clause's own negator is its own) or the next item of a "no X, no Y"
 # or "no X and no Y" list (each "no" negates its own item, not the next one's; so does "and nobody",
-# "and never").
+# "and never"). A reason is a clause too: "may not be candidates, since ketamine can trigger mania".
 _CLAUSE_BREAK = re.compile(
-    r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so)\b"
+    r"[;:!?()\[\]]|\s-\s|\.\s|\b(?:but|however|although|though|whereas|while|unless|instead|so|because|since)\b"
     r"|,\s*(?:and\s+|or\s+)?(?=(?:we|our|you|your|they|she|he|it|this|that|every|each|all|no|nobody|no one|none|nothing|neither|never)\b)"
     r"|\b(?:and|or)\s+(?=(?:no|nobody|no one|none|nothing|never)\b)", re.I)
 # Phrases with a negator that do not negate: "not only", "may or may not", "whether or not", and a

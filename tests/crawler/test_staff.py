@@ -255,6 +255,16 @@ def test_a_name_comma_role_line_midwives_and_a_neighbouring_practice():
                                 StaffMember("Tasha Reed", "NP", "Nurse Practitioner")]
 
 
+def test_an_acupuncturist_and_counselors_the_clinic_refers_to():
+    # Round 45: an integrative practice's acupuncturist keeps his credential; a counselor named far
+    # into a sentence about the clinic's referral relationships is not on the staff.
+    text = ("Wei Chen, L.Ac.\nLicensed Acupuncturist\nKayla Brooks, LMT\nLicensed Massage Therapist\n"
+            "We are not a therapy practice, but we maintain referral relationships with several independent "
+            "counselors in Lexington who are familiar with ketamine treatment, including Dr. Laura Moss, PsyD.")
+    assert find_staff(text) == [StaffMember("Wei Chen", "L.Ac.", "Licensed Acupuncturist"),
+                                StaffMember("Kayla Brooks", "LMT", "Licensed Massage Therapist")]
+
+
 def test_a_testimonials_signature_is_not_a_team_card():
     text = '"The nurses made me feel safe."\nMark Davis\nSmall business owner\nGreta Olsen\nVerified patient'
     assert find_staff(text) == []

@@ -156,6 +156,18 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     vitals = ("Your blood pressure, heart rate, oxygen saturation, respirations and end tidal CO2 are "
               "monitored continuously throughout the infusion.")
     assert "risk_disclosure" not in scan_page(vitals, "", rules).evidence
+    # Round 45 and sets BL, BM: the patient's medicines gone over with the patient, a massage therapist,
+    # the patient's own family doctor, a ride home, vitals that "must be recorded".
+    meds = "Some medicines can blunt the effect of ketamine, and I'll go over your list with you at the visit."
+    assert "provider_coordination" not in scan_page(meds, "", rules).evidence
+    massage = "Our licensed massage therapist offers 60-minute sessions that pair well with chiropractic care."
+    assert "provider_coordination" not in scan_page(massage, "", rules).evidence
+    family = "Keep up your regular visits with your primary care physician, psychiatrist and therapist."
+    assert "certified_staff" not in scan_page(family, "", rules).evidence
+    ride = "You cannot drive home afterwards, so be sure to have rides arranged."
+    assert "screening" not in scan_page(ride, "", rules).evidence
+    recorded = "Blood pressure must be recorded and monitored during the two-hour observation."
+    assert "risk_disclosure" not in scan_page(recorded, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
