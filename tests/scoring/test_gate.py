@@ -331,3 +331,21 @@ def test_a_drug_makers_patient_site_for_its_esketamine_brand_does_not_offer_it()
               ("https://c.example/spravato/", "Spravato | Harbor Ketamine", "Spravato is given in our office. " + footer),
               ("https://c.example/faq/", "FAQ | Harbor Ketamine", "Every patient has a psychiatric evaluation.")]
     assert site(clinic).tier != "no-ketamine-service"
+
+
+def test_a_podcasts_episodes_sponsors_and_listener_answers_do_not_offer_ketamine():
+    # Round 46: a journalist's podcast; its episodes describe guests' clinics, its sponsors page an
+    # at-home company, and a listener answer states a drug's status in nobody's voice.
+    pages = [("https://pod.example/", "Home | Plastic Minds Radio", "A weekly show about psychedelic medicine."),
+             ("https://pod.example/episodes/42-crna-clinics/", "Ep. 42: CRNA-Owned Clinics",
+              "Our guest offers IV ketamine infusions and checks blood pressure every fifteen minutes."),
+             ("https://pod.example/sponsors/", "Sponsors | Plastic Minds Radio",
+              "Brightleaf offers at-home ketamine treatment with video visits, delivered to your door."),
+             ("https://pod.example/listener-questions/", "Listener Q&A",
+              "Is it approved? IV ketamine for depression is off-label.")]
+    result = site(pages)
+    assert result.tier == "no-ketamine-service" and not any(result.flags.values())
+    # A clinic's own page saying its infusions are off-label still offers them.
+    clinic = pages[:1] + [("https://pod.example/iv-ketamine/", "IV Ketamine | Harbor Clinic",
+                           "We offer IV ketamine infusions, which are off-label for depression.")]
+    assert site(clinic).tier != "no-ketamine-service"

@@ -168,6 +168,13 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "screening" not in scan_page(ride, "", rules).evidence
     recorded = "Blood pressure must be recorded and monitored during the two-hour observation."
     assert "risk_disclosure" not in scan_page(recorded, "", rules).evidence
+    # Round 46 and set BO: a clinician's training, a patient deciding, insurance reimbursement.
+    training = "She completed additional training in ketamine-assisted care through a national training centre."
+    assert "provider_coordination" not in scan_page(training, "", rules).evidence
+    deciding = "Before starting treatment, patients must determine whether ketamine therapy is the right choice for them."
+    assert "screening" not in scan_page(deciding, "", rules).evidence
+    payer = "We do not promise reimbursement, and we cannot tell you what your specific plan will pay."
+    assert "individualized_plan" not in scan_page(payer, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
