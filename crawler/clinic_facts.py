@@ -4,22 +4,28 @@ Pages closer to the home page win ties; a value repeated across pages (a footer 
 seen once (a phone in a blog post about another office). When the seed is a section of a larger
 site (a chain's location page, a hospital's ketamine service), the section's own phone and email
 win over the site-wide ones its header and footer repeat everywhere, and the services and
-conditions of the pages beside the section (the department's other programmes) are not its own.
+conditions of the pages beside the section (the department's other programmes) are not its own;
+seeded at one location of a chain, nor are those its shared pages offer only at other places.
 """
 
 import re
 from collections import Counter
 from dataclasses import replace
+import yaml
 
-from crawler.extract.contacts import normalize_state
+from crawler.extract.contacts import STATES, normalize_state
+from crawler.resources import data_file
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
-from crawler.seeds import beside_section, in_section, seed_section
+from crawler.seeds import beside_section, in_section, section_parent, seed_section
 from scoring import PageSignals
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
 _WELCOME = re.compile(r"^welcome to (?:the )?", re.I)
 _PLACE = re.compile(r"^[A-Z][\w .'-]*,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")  # "Fort Collins, CO"
+# Folders a chain keeps its location pages in ("/locations/boise/"), as the crawl reads them.
+_LOCATION_FOLDERS = frozenset(str(f).lower() for f in yaml.safe_load(
+    data_file("crawler", "link_priority.yml").read_text(encoding="utf-8")).get("location_folders") or [])
 
 
 def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain: str) -> dict:
@@ -47,14 +53,36 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
     }
 
 
-def section_facets(signals: list[PageSignals], seed_url: str) -> list[PageSignals]:
+def section_facets(signals: list[PageSignals], seed_url: str, city: str = "", state: str = "") -> list[PageSignals]:
     """The pages' signals, less the services and conditions of pages beside the seed's section
     (crawler.seeds.beside_section) and of pages outside it that say nothing of ketamine care:
     seeded at a hospital's ketamine service, the psychiatry department's anxiety programme, its
     research studies and the women's health department's postpartum screening name conditions the
-    service does not treat."""
+    service does not treat. Seeded at one location of a chain (city and state as its pages give
+    them), a page's labels offered only at other places ("IM ketamine only at our Denver and Salt
+    Lake City clinics", PageSignals.only_at) are not its own either."""
     section = seed_section(seed_url)
-    return [replace(s, services=[], conditions=[]) if _not_the_sections(section, s) else s for s in signals]
+    here = _location(section, city, state)
+    return [replace(s, services=[], conditions=[]) if _not_the_sections(section, s)
+            else _here_only(s, here) if here and s.only_at else s for s in signals]
+
+
+def _location(section: str, city: str, state: str) -> set[str]:
+    """The names of the place a seed at one of a chain's locations is ("/locations/salt-lake-city/",
+    its city, its state's code and name); none for a seed that is not a location page."""
+    slug = section.rstrip("/").rsplit("/", 1)[-1].lower().replace("-", " ").replace("_", " ")
+    folder = section_parent(section).rstrip("/").rsplit("/", 1)[-1].lower()
+    if not section or not (folder in _LOCATION_FOLDERS or slug == (city or "").lower()):
+        return set()
+    return {n.lower() for n in (slug, city, state, STATES.get((state or "").upper(), "")) if n}
+
+
+def _here_only(page: PageSignals, here: set[str]) -> PageSignals:
+    elsewhere = {label for label, places in page.only_at.items()
+                 if not any(p in here or any(re.search(rf"\b{re.escape(h)}\b", p) for h in here if len(h) > 3)
+                            for p in places)}
+    return replace(page, services=[x for x in page.services if x not in elsewhere],
+                   conditions=[x for x in page.conditions if x not in elsewhere]) if elsewhere else page
 
 
 def _not_the_sections(section: str, page: PageSignals) -> bool:

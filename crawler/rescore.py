@@ -21,9 +21,9 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
     try:
         run = store.start_crawl(kind="rescore", rules=rules.source)
         clinics = store.db.execute(
-            "select id, last_crawl_id, website from clinics where status = 'ok' order by id").fetchall()
+            "select id, last_crawl_id, website, city, state from clinics where status = 'ok' order by id").fetchall()
         changed = pages = 0
-        for clinic_id, crawl_id, website in clinics:
+        for clinic_id, crawl_id, website, city, state in clinics:
             rows = store.pages_of(clinic_id, crawl_id, extract_version())
             before = store.db.execute("select score, tier from clinics where id = ?", [clinic_id]).fetchone()
             signals = [scan_page(text or "", url, rules, title or "") for url, text, _, _, title in rows]
@@ -32,7 +32,7 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 # The seed's section read again from its website, as the crawl read it (crawler.pipelines).
                 add_staff(staff, people, url, own if in_section(section, url) else None)
-            result = aggregate(section_facets(signals, website or ""), rules, site=True)
+            result = aggregate(section_facets(signals, website or "", city or "", state or ""), rules, site=True)
             store.write_clinic(clinic_id, {}, result, own_staff(staff, own), run_id=run)
             pages += len(rows)
             changed += (result.score, result.tier) != tuple(before)

@@ -22,6 +22,8 @@ class Offerings:
     prefixes: dict[str, frozenset[str] | None]  # label -> word prefixes a match starts with
     unless: dict[str, re.Pattern]  # label -> another sense in the sentence ("ease any anxiety")
     requires: dict[str, re.Pattern]  # label -> words that make the mention the clinic's own offer
+    only_at: re.Pattern | None = None  # a sentence offering something at some of a chain's places only
+    not_places: frozenset[str] = frozenset()  # capitalised words that name no place ("Spravato")
 
 
 def _spec(value) -> dict:
@@ -44,6 +46,8 @@ def load_offerings(path: str | Path | None = None) -> Offerings:
             prefixes={k: leading_prefixes(v["re"]) for k, v in labels.items()},
             unless={k: re.compile(v["unless"], re.I) for k, v in labels.items() if v.get("unless")},
             requires={k: re.compile(v["requires"], re.I) for k, v in labels.items() if v.get("requires")},
+            only_at=re.compile(data["only_at"].replace("{{names}}", data["only_at_names"])) if data.get("only_at") else None,
+            not_places=frozenset(w.lower() for w in data.get("not_places") or []),
         )
     except (OSError, yaml.YAMLError, KeyError, AttributeError, TypeError, re.error) as e:
         raise RuleError(f"offerings file {path}: {e}") from None
@@ -77,3 +81,22 @@ def sentence_offerings(text: str, starts: set[str], offerings: Offerings | None 
     if labels and offerings.exclude.search(text):
         return ()
     return tuple(labels)
+
+
+_PLACE_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|or|&)\s+")
+
+
+def places_only(text: str, offerings: Offerings | None = None) -> tuple[str, ...]:
+    """The places a sentence says its offering is limited to ("only at our Denver and Salt Lake City
+    clinics" -> ("denver", "salt lake city")); () when it names no such limit."""
+    offerings = offerings or load_offerings()
+    if offerings.only_at is None:
+        return ()
+    found: list[str] = []
+    for m in offerings.only_at.finditer(text):
+        names = next(g for g in m.groups() if g)
+        for name in _PLACE_SPLIT.split(names):
+            words = [w for w in name.split() if w.lower().strip(".").split("-")[0] not in offerings.not_places]
+            if words:
+                found.append(" ".join(words).lower().strip(".,"))
+    return tuple(dict.fromkeys(found))

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .gate import page_mark
 from .model import features
-from .offerings import load_offerings, sentence_offerings
+from .offerings import load_offerings, places_only, sentence_offerings
 from .prefilter import word_prefixes
 from .rules import FLAGS, FlagRule, Pattern, Rules, load_rules
 from .text import Sentence, sentences
@@ -65,17 +65,22 @@ class PageSignals:
     conditions: list[str] = field(default_factory=list)
     by_model: list[str] = field(default_factory=list)  # flags whose evidence the model found
     ketamine: str = ""  # what the page says of ketamine care, for the site's gate (scoring/gate.py)
+    # label -> the places this page says it is offered at, when a sentence limits it to some of a
+    # chain's places ("IM ketamine only at our Denver and Salt Lake City clinics"; its heading names
+    # it too): a crawl seeded at another of the chain's locations does not take it from this page
+    # (crawler/clinic_facts.py).
+    only_at: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"url": self.url, "words": self.words, "evidence": self.evidence,
                 "services": self.services, "conditions": self.conditions, "by_model": self.by_model,
-                "ketamine": self.ketamine}
+                "ketamine": self.ketamine, "only_at": self.only_at}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageSignals":
         return cls(d.get("url", ""), int(d.get("words", 0)), dict(d.get("evidence") or {}),
                    list(d.get("services") or []), list(d.get("conditions") or []),
-                   list(d.get("by_model") or []), str(d.get("ketamine") or ""))
+                   list(d.get("by_model") or []), str(d.get("ketamine") or ""), dict(d.get("only_at") or {}))
 
 
 MODEL_MIN_WORDS = 6  # a menu item or a terse line is too little for a statistical reading
@@ -89,6 +94,8 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
     evidence: dict[str, list[str]] = {}
     labels: set[str] = set()
     named: dict[str, tuple[str, ...]] = {}  # sentence -> the labels it names, for the site's gate
+    places: dict[str, set[str]] = {}  # label -> the places a sentence limits it to
+    last: tuple[str, ...] = ()  # the labels of the last line that named any
     for i, sent in enumerate(sents):
         if sent.question:
             continue
@@ -96,6 +103,12 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
         if offered:
             labels.update(offered)
             named[sent.text] = offered
+        # A short line naming no service limits the one named just before it: "Intramuscular (IM)
+        # Ketamine" over "Currently offered only at our Denver and Salt Lake City clinics".
+        limited = offered or (last if sent.words <= 12 else ())
+        for label in limited if limited and (limit := places_only(sent.text)) else ():
+            places.setdefault(label, set()).update(limit)
+        last = offered or (last if sent.words <= 12 else ())
         for flag in flags:
             found = evidence.setdefault(flag, [])
             snippet = _with_lead(leads[flag], sent.snippet) if flag in leads else sent.snippet
@@ -117,8 +130,9 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
         labels = set()
     vocabulary = load_offerings()
     mark = page_mark(url, title, (s.text for s in sents), rules.gate, lambda t: named.get(t, ())) if rules.gate.tier else ""
+    only_at = {k: sorted(v) for k, v in places.items() if k in labels}
     return PageSignals(url, words, evidence, [k for k in vocabulary.services if k in labels],
-                       [k for k in vocabulary.conditions if k in labels], by_model, mark)
+                       [k for k in vocabulary.conditions if k in labels], by_model, mark, only_at)
 
 
 def statements(text: str) -> list[Sentence]:

@@ -1,7 +1,7 @@
 """A clinic's row from its pages' facts (crawler/clinic_facts.py)."""
 
 from crawler.clinic_facts import merge_facts, section_facets
-from scoring import aggregate, scan_page
+from scoring import PageSignals, aggregate, scan_page
 
 
 def page(depth, title="", inside=True, **facts):
@@ -92,3 +92,32 @@ def test_a_sections_conditions_leave_out_those_of_the_pages_beside_it():
     # Seeded at the home page, every page counts.
     everything = aggregate(section_facets(signals, "https://h.example/")).conditions
     assert "OCD" in everything and "Postpartum depression" in everything
+
+
+def test_a_chain_locations_services_leave_out_those_offered_only_at_other_places():
+    # Rounds 43 and 46: seeded at one location of a chain, the chain's shared pages offer IM ketamine
+    # only at two other cities and chronic pain infusions only in another state; the location's own
+    # page limits telehealth to two states. Seeded at the home page, the chain offers them all.
+    seed = "https://chain.example/locations/boise/"
+    signals = [scan_page("We offer IV ketamine infusions and Spravato for depression. Our telehealth follow-up visits "
+                         "are limited to patients in Colorado and Utah.", seed),
+               scan_page("Intramuscular (IM) Ketamine\nCurrently offered only at our Denver and Salt Lake City clinics.",
+                         "https://chain.example/services/im-ketamine/"),
+               scan_page("IV ketamine infusions for depression and PTSD. At our Colorado clinics we also offer "
+                         "infusions for chronic pain.", "https://chain.example/services/iv-ketamine/")]
+    assert signals[1].only_at == {"IM injection": ["denver", "salt lake city"]}
+    assert PageSignals.from_dict(signals[1].to_dict()) == signals[1]  # as a crawl's workers pass it on
+    boise = aggregate(section_facets(signals, seed, "Boise", "ID"))
+    assert boise.services == ["IV infusion", "Spravato (esketamine)"]
+    assert boise.conditions == ["Depression", "PTSD"]
+    # Denver, in Colorado, takes the shared pages' IM ketamine and chronic pain (Boise's page is beside it).
+    denver = aggregate(section_facets(signals, "https://chain.example/locations/denver/", "Denver", "CO"))
+    assert denver.services == ["IV infusion", "IM injection"] and "Chronic pain" in denver.conditions
+    # Seeded at its home page, the chain offers everything its pages name.
+    chain = aggregate(section_facets(signals, "https://chain.example/"))
+    assert chain.services == ["IV infusion", "IM injection", "Spravato (esketamine)", "Telehealth"]
+    assert "Chronic pain" in chain.conditions
+    # A hospital's ketamine service is no location of a chain: what its pages offer at one campus counts.
+    service = "https://h.example/psychiatry/ketamine/"
+    campus = [scan_page("Spravato is offered only at our Westerville campus.", service)]
+    assert aggregate(section_facets(campus, service, "Columbus", "OH")).services == ["Spravato (esketamine)"]

@@ -2,7 +2,7 @@ import pytest
 
 from scoring import aggregate, scan_page
 from scoring import RuleError
-from scoring.offerings import find_offerings, load_offerings
+from scoring.offerings import find_offerings, load_offerings, places_only
 
 
 def test_services_and_conditions_in_vocabulary_order():
@@ -259,3 +259,19 @@ def test_a_solo_practice_speaks_in_the_first_person():
     assert find_offerings("Spravato is FDA-approved for treatment-resistant depression.") == ([], [])
     _, conditions = find_offerings("I use ketamine to help people with depression that hasn't responded to anything else.")
     assert "Treatment-resistant depression" in conditions
+
+
+@pytest.mark.parametrize("text, places", [
+    ("IM ketamine is available only at our Denver and Salt Lake City locations.", ("denver", "salt lake city")),
+    ("Chronic pain infusion protocols are offered only in Colorado.", ("colorado",)),
+    ("IM Ketamine \u2014 Denver and Salt Lake City only", ("denver", "salt lake city")),
+    ("At our Colorado clinics we also offer chronic pain infusions.", ("colorado",)),
+    ("Telehealth follow-ups are limited to patients in Colorado and Utah.", ("colorado", "utah")),
+    # No place: a brand, the clinic's own name, a group of people.
+    ("Spravato is offered only at our Spravato-certified centers.", ()),
+    ("At our Ketamine Clinic, we offer IV infusions.", ()),
+    ("IV ketamine infusions for adults only.", ()),
+    ("Spravato (esketamine) \u2014 Denver, Lakewood, Colorado Springs, Salt Lake City, Boise", ()),
+])
+def test_the_places_a_sentence_limits_an_offering_to(text, places):
+    assert places_only(text) == places
