@@ -169,7 +169,8 @@ def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
 
 
 def find_staff(text: str) -> list[StaffMember]:
-    lines = [_HONORIFIC.sub("", line.strip()) for line in (text or "").split("\n")]
+    # A table's empty cell ("Nora Beckett" / "\u2014" / "Practice Manager", round 47) is no line.
+    lines = [_HONORIFIC.sub("", line.strip()) for line in (text or "").split("\n") if line.strip() not in _EMPTY_CELLS]
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -195,8 +196,11 @@ def find_staff(text: str) -> list[StaffMember]:
 
 def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
     """A team card with no credential: a name alone on its line and a role alone on the next
-    ("Tom Becker" / "Patient Care Coordinator"). Not a testimonial's signature ("Mark Davis" /
-    "Small business owner" under a quotation)."""
+    ("Tom Becker" / "Patient Care Coordinator"), or opening the bio under it ("Clinic Manager. Shelby
+    makes sure …", round 47). Not a testimonial's signature ("Mark Davis" / "Small business owner"
+    under a quotation)."""
+    if ". " in nxt[:60] and len(head := nxt.split(". ", 1)[0].split()) <= 4:
+        nxt = " ".join(head)
     if (not 0 < line.count(" ") < 4 or len(nxt) > 60 or not ROLE_WORDS.search(nxt)
             or not _NAME_LINE.match(line) or _NOT_NAME.search(line) or ROLE_WORDS.search(line)):
         return None  # the cheap tests first: most lines are not short, and most next lines name no role
@@ -205,6 +209,9 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
         return None
     name, title = _name(line)
     return StaffMember(name, "", role) if name and not title else None
+
+
+_EMPTY_CELLS = {"-", "\u2013", "\u2014", "--", "n/a", "N/A"}
 
 
 def _one_line_card(line: str) -> StaffMember | None:

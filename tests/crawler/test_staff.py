@@ -265,6 +265,15 @@ def test_an_acupuncturist_and_counselors_the_clinic_refers_to():
                                 StaffMember("Kayla Brooks", "LMT", "Licensed Massage Therapist")]
 
 
+def test_a_role_that_opens_a_bio_and_a_tables_empty_cell():
+    # Round 47: an image box whose bio starts with the role; a team table whose credentials cell is a dash.
+    text = ("Shelby Kohl\nClinic Manager. Shelby makes sure every guest is greeted with a smile.\n"
+            "Name\nCredentials\nRole\nElena Marsh\nMD\nMedical Director\nNora Beckett\n\u2014\nPractice Manager")
+    assert find_staff(text) == [StaffMember("Shelby Kohl", "", "Clinic Manager"),
+                                StaffMember("Elena Marsh", "MD", "Medical Director"),
+                                StaffMember("Nora Beckett", "", "Practice Manager")]
+
+
 def test_a_testimonials_signature_is_not_a_team_card():
     text = '"The nurses made me feel safe."\nMark Davis\nSmall business owner\nGreta Olsen\nVerified patient'
     assert find_staff(text) == []

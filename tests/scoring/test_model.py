@@ -175,6 +175,12 @@ def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
     assert "screening" not in scan_page(deciding, "", rules).evidence
     payer = "We do not promise reimbursement, and we cannot tell you what your specific plan will pay."
     assert "individualized_plan" not in scan_page(payer, "", rules).evidence
+    # Round 47: advice to ask one's own psychiatrist about a service the clinic does not give; the
+    # clinic's own patient care coordinator.
+    ask = "We don't currently offer Spravato; if you're interested in Spravato, ask your psychiatrist."
+    assert "provider_coordination" not in scan_page(ask, "", rules).evidence
+    coordinator = "Our team includes a nurse practitioner, plus a patient care coordinator who'll walk you through every step."
+    assert "provider_coordination" not in scan_page(coordinator, "", rules).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():

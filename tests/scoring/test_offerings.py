@@ -239,6 +239,10 @@ def test_a_lozenge_taken_in_the_office_is_not_at_home():
     ("Our infusions help with suicidal thoughts.", [], ["Suicidal ideation"]),
     # Round 40: other centres the clinic tells patients about.
     ("If Spravato suits you better, we're happy to tell you about certified centers nearby.", [], []),
+    # Round 47: community work, and what trials found.
+    ("Each year we partner with local organizations on suicide-prevention training.", [], []),
+    ("In clinical trials, around half of participants with treatment-resistant depression responded.", [], []),
+    ("We see adults with treatment-resistant major depressive disorder.", [], ["Depression", "Treatment-resistant depression"]),
 ])
 def test_offerings_read_the_sense_of_a_word(text, services, conditions):
     assert find_offerings(text) == (services, conditions)
