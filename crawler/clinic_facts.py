@@ -11,11 +11,12 @@ seeded at one location of a chain, nor are those its shared pages offer only at 
 import re
 from collections import Counter
 from dataclasses import replace
+
 import yaml
 
 from crawler.extract.contacts import STATES, normalize_state
-from crawler.resources import data_file
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
+from crawler.resources import data_file
 from crawler.seeds import beside_section, in_section, section_parent, seed_section
 from scoring import PageSignals
 
@@ -78,11 +79,15 @@ def _location(section: str, city: str, state: str) -> set[str]:
 
 
 def _here_only(page: PageSignals, here: set[str]) -> PageSignals:
-    elsewhere = {label for label, places in page.only_at.items()
-                 if not any(p in here or any(re.search(rf"\b{re.escape(h)}\b", p) for h in here if len(h) > 3)
-                            for p in places)}
+    """The page's labels less those it offers only at places none of which is here."""
+    elsewhere = {label for label, places in page.only_at.items() if not any(_is_here(p, here) for p in places)}
     return replace(page, services=[x for x in page.services if x not in elsewhere],
                    conditions=[x for x in page.conditions if x not in elsewhere]) if elsewhere else page
+
+
+def _is_here(place: str, here: set[str]) -> bool:
+    """"salt lake city" is here for a seed named so; "downtown denver" for a seed in Denver."""
+    return place in here or any(re.search(rf"\b{re.escape(h)}\b", place) for h in here if len(h) > 3)
 
 
 def _not_the_sections(section: str, page: PageSignals) -> bool:

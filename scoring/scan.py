@@ -105,10 +105,10 @@ def scan_page(text: str, url: str = "", rules: Rules | None = None, title: str =
             named[sent.text] = offered
         # A short line naming no service limits the one named just before it: "Intramuscular (IM)
         # Ketamine" over "Currently offered only at our Denver and Salt Lake City clinics".
-        limited = offered or (last if sent.words <= 12 else ())
-        for label in limited if limited and (limit := places_only(sent.text)) else ():
-            places.setdefault(label, set()).update(limit)
         last = offered or (last if sent.words <= 12 else ())
+        if last and (limit := places_only(sent.text)):
+            for label in last:
+                places.setdefault(label, set()).update(limit)
         for flag in flags:
             found = evidence.setdefault(flag, [])
             snippet = _with_lead(leads[flag], sent.snippet) if flag in leads else sent.snippet

@@ -168,6 +168,9 @@ def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
     return [m for k, m in found.items() if k in own] if own else list(found.values())
 
 
+_EMPTY_CELLS = {"-", "\u2013", "\u2014", "--", "n/a", "N/A"}
+
+
 def find_staff(text: str) -> list[StaffMember]:
     # A table's empty cell ("Nora Beckett" / "\u2014" / "Practice Manager", round 47) is no line.
     lines = [_HONORIFIC.sub("", line.strip()) for line in (text or "").split("\n") if line.strip() not in _EMPTY_CELLS]
@@ -209,9 +212,6 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
         return None
     name, title = _name(line)
     return StaffMember(name, "", role) if name and not title else None
-
-
-_EMPTY_CELLS = {"-", "\u2013", "\u2014", "--", "n/a", "N/A"}
 
 
 def _one_line_card(line: str) -> StaffMember | None:
