@@ -17,7 +17,7 @@ import yaml
 from crawler.extract.contacts import STATES, normalize_state
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
 from crawler.resources import data_file
-from crawler.seeds import beside_section, in_section, section_parent, seed_section
+from crawler.seeds import beside_section, in_section, section_folder, seed_section
 from scoring import PageSignals
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
@@ -54,7 +54,8 @@ def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain
     }
 
 
-def section_facets(signals: list[PageSignals], seed_url: str, city: str = "", state: str = "") -> list[PageSignals]:
+def section_facets(signals: list[PageSignals], seed_url: str, city: str | None = None,
+                   state: str | None = None) -> list[PageSignals]:
     """The pages' signals, less the services and conditions of pages beside the seed's section
     (crawler.seeds.beside_section) and of pages outside it that say nothing of ketamine care:
     seeded at a hospital's ketamine service, the psychiatry department's anxiety programme, its
@@ -68,14 +69,14 @@ def section_facets(signals: list[PageSignals], seed_url: str, city: str = "", st
             else _here_only(s, here) if here and s.only_at else s for s in signals]
 
 
-def _location(section: str, city: str, state: str) -> set[str]:
+def _location(section: str, city: str | None, state: str | None) -> set[str]:
     """The names of the place a seed at one of a chain's locations is ("/locations/salt-lake-city/",
     its city, its state's code and name); none for a seed that is not a location page."""
+    city, state = (city or "").lower(), (state or "").lower()
     slug = section.rstrip("/").rsplit("/", 1)[-1].lower().replace("-", " ").replace("_", " ")
-    folder = section_parent(section).rstrip("/").rsplit("/", 1)[-1].lower()
-    if not section or not (folder in _LOCATION_FOLDERS or slug == (city or "").lower()):
+    if not section or not (section_folder(section) in _LOCATION_FOLDERS or slug == city):
         return set()
-    return {n.lower() for n in (slug, city, state, STATES.get((state or "").upper(), "")) if n}
+    return {n for n in (slug, city, state, STATES.get(state.upper(), "").lower()) if n}
 
 
 def _here_only(page: PageSignals, here: set[str]) -> PageSignals:

@@ -197,7 +197,7 @@ class StorePipeline:
             # Home page first, then by URL: evidence does not depend on download order. Pages beside
             # the seed's section name none of its services and conditions.
             ordered = [sig for _, _, sig in sorted(state.signals, key=lambda t: t[:2])]
-            result = aggregate(section_facets(ordered, state.seed_url, fields["city"] or "", fields["state"] or ""),
+            result = aggregate(section_facets(ordered, state.seed_url, fields["city"], fields["state"]),
                                self.rules, site=True)
             self.store.write_clinic(self.ids[key], fields, result, own_staff(state.staff, state.own_staff),
                                     run_id=self.crawl_id)

@@ -32,7 +32,7 @@ def rescore(db_path: str, rules_path: str | None = None) -> dict:
                 people = (unpack(memo) or {}).get("staff", []) if memo else [vars(m) for m in find_staff(text or "")]
                 # The seed's section read again from its website, as the crawl read it (crawler.pipelines).
                 add_staff(staff, people, url, own if in_section(section, url) else None)
-            result = aggregate(section_facets(signals, website or "", city or "", state or ""), rules, site=True)
+            result = aggregate(section_facets(signals, website or "", city, state), rules, site=True)
             store.write_clinic(clinic_id, {}, result, own_staff(staff, own), run_id=run)
             pages += len(rows)
             changed += (result.score, result.tier) != tuple(before)

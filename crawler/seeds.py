@@ -108,6 +108,11 @@ def beside_section(section: str, url: str) -> bool:
     return path.startswith(parent) and not path.startswith(section)
 
 
+def section_folder(section: str) -> str:
+    """The name of the folder that holds a seed's section: "locations" for "/locations/denver/"."""
+    return section_parent(section).rstrip("/").rsplit("/", 1)[-1].lower()
+
+
 def section_parent(section: str) -> str:
     """The folder that holds a seed's section: "/locations/" for "/locations/denver/"."""
     return section.rstrip("/").rsplit("/", 1)[0] + "/"

@@ -38,8 +38,8 @@ from crawler.middlewares import PrivateAddressRefused
 from crawler.page_memo import PageMemo, body_digest
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
-from crawler.seeds import (Seed, beside_section, folder_path, in_section, read_seeds, section_parent, seed_section,
-                           site_key)
+from crawler.seeds import (Seed, beside_section, folder_path, in_section, read_seeds, section_folder, section_parent,
+                           seed_section, site_key)
 from crawler.sitemaps import read_sitemap
 from crawler.storage import Store, now
 from crawler.workers import Workers, extract_pdf, read_html
@@ -102,10 +102,10 @@ class LinkRanker:
     def other_location(self, section: str, url: str) -> bool:
         """Whether the URL is another location of a chain whose location page is the seed
         ("/locations/boulder/…" for a seed "/locations/denver/"): another clinic, not this one."""
-        parent = section_parent(section)
-        if parent.rstrip("/").rsplit("/", 1)[-1].lower() not in self.location_folders:
+        if section_folder(section) not in self.location_folders:
             return False
-        return beside_section(section, url) and folder_path(url) != parent  # not the list of all locations
+        # Not the chain's list of all locations: that page is the folder itself.
+        return beside_section(section, url) and folder_path(url) != section_parent(section)
 
     def priority(self, url: str, anchor: str = "") -> int:
         parts = urlsplit(url)

@@ -173,7 +173,7 @@ _EMPTY_CELLS = {"-", "\u2013", "\u2014", "--", "n/a", "N/A"}
 
 def find_staff(text: str) -> list[StaffMember]:
     # A table's empty cell ("Nora Beckett" / "\u2014" / "Practice Manager", round 47) is no line.
-    lines = [_HONORIFIC.sub("", line.strip()) for line in (text or "").split("\n") if line.strip() not in _EMPTY_CELLS]
+    lines = [_HONORIFIC.sub("", line) for line in map(str.strip, (text or "").split("\n")) if line not in _EMPTY_CELLS]
     found: dict[str, StaffMember] = {}
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""

@@ -27,6 +27,9 @@ def _eager():
     return replace(RULES, model=eager, cache={}, model_cache={})
 
 
+EAGER = _eager()
+
+
 def _rules_file(tmp_path, **keys):
     """A copy of the shipped rule file with top-level keys set (None: removed)."""
     data = yaml.safe_load(DEFAULT_RULES.read_text())
@@ -114,73 +117,63 @@ def test_model_evidence_never_crowds_out_a_rules_finding():
     assert [(e.snippet, e.source) for e in aggregate(pages, rules).flags["provider_coordination"]] == [(BY_RULES, "rules")]
 
 
-def test_the_model_reads_no_red_flag_sentence_and_no_excluded_word_sense():
+def test_the_model_reads_no_red_flag_sentence_and_only_a_clinician_as_staff():
     rules = _eager()
     claim = "Skip the intake paperwork and the psych eval, just book a chair."
     page = scan_page(claim, "", rules)
     assert page.evidence["no_screening_claim"] == [claim] and "screening" not in page.evidence
-    covid = "Every morning we perform COVID screening of our facility and staff."
-    assert "screening" not in scan_page(covid, "", rules).evidence
-    wellness = "He is certified in functional nutrition and founded the studio to bring wellness under one roof."
-    assert "certified_staff" not in scan_page(wellness, "", rules).evidence
-    together = "Your questionnaire and the video visit are how we decide together whether the retreat is right for you."
-    assert "individualized_plan" not in scan_page(together, "", rules).evidence
-    coach = "Kyle completed an integration coaching certification and offers coaching sessions between infusions."
-    assert "provider_coordination" not in scan_page(coach, "", rules).evidence
-    uniform = "Everybody starts with our six-session protocol, the same proven schedule for every patient."
-    assert "individualized_plan" not in scan_page(uniform, "", rules).evidence
-    # Round 36: a fixed per-weight dose (the rules' veto applies to the model's sentence too).
-    per_weight = "Infusions take around 40 minutes at a dose of 0.5 mg/kg, and a recovery period follows."
-    assert "individualized_plan" not in scan_page(per_weight, "", rules).evidence
-    # Round 38: the clinic's own care team following up is no coordination with the patient's providers.
-    follow_up = "If a check-in looks off, our care team will follow up with you by message."
-    assert "provider_coordination" not in scan_page(follow_up, "", rules).evidence
-    # model_requires: a sentence naming no clinician is not certified staff (round 16's gift cards).
-    assert "certified_staff" not in scan_page("Our holiday gift cards are 20% off through December 31st.", "", rules).evidence
+    # model_requires lets a sentence naming a clinician through (NOT_READ has its gift card).
     assert "certified_staff" in scan_page("Our nurses are with you from the first minute to the last.", "", rules).evidence
+
+
+# Other senses of a flag's words, and sentences its guards turn away: even a model that sets every
+# flag on every statement (_eager) must not read them. Each from the round or real set named.
+NOT_READ = [
+    # COVID screening, a wellness certification, deciding together, a coach, one protocol for all.
+    ("screening", "Every morning we perform COVID screening of our facility and staff."),
+    ("certified_staff", "He is certified in functional nutrition and founded the studio to bring wellness under one roof."),
+    ("individualized_plan", "Your questionnaire and the video visit are how we decide together whether the retreat is right for you."),
+    ("provider_coordination", "Kyle completed an integration coaching certification and offers coaching sessions between infusions."),
+    ("individualized_plan", "Everybody starts with our six-session protocol, the same proven schedule for every patient."),
+    # Round 36: a fixed per-weight dose (the rules' veto applies to the model's sentence too).
+    ("individualized_plan", "Infusions take around 40 minutes at a dose of 0.5 mg/kg, and a recovery period follows."),
+    # Round 38: the clinic's own care team following up is no coordination with the patient's providers.
+    ("provider_coordination", "If a check-in looks off, our care team will follow up with you by message."),
+    # model_requires: a sentence naming no clinician is not certified staff (round 16's gift cards).
+    ("certified_staff", "Our holiday gift cards are 20% off through December 31st."),
     # Round 18: a "Dr." with no medical word, a friend referred for a discount, dissociation as expected.
-    assert "certified_staff" not in scan_page("Dr. Moss adjusts your lozenge dose from week to week.", "", rules).evidence
-    friend = "Refer a friend and you both get $50 in studio credit when they complete their intake."
-    assert "provider_coordination" not in scan_page(friend, "", rules).evidence
-    dreamy = ("Many guests describe a dreamy, floating feeling during the infusion - that sense of "
-              "dissociation is a normal part of the experience and wears off soon after.")
-    assert "risk_disclosure" not in scan_page(dreamy, "", rules).evidence
+    ("certified_staff", "Dr. Moss adjusts your lozenge dose from week to week."),
+    ("provider_coordination", "Refer a friend and you both get $50 in studio credit when they complete their intake."),
+    ("risk_disclosure", "Many guests describe a dreamy, floating feeling during the infusion - that sense of "
+                        "dissociation is a normal part of the experience and wears off soon after."),
     # Round 24 and set AZ: a flu-shot post, a contact form.
-    flu = "We have high-dose vaccine for patients 65 and older and regular vaccine for everyone 6 months and up."
-    assert "individualized_plan" not in scan_page(flu, "", rules).evidence
-    form = "Should you have any questions or wish to schedule an appointment with our team, fill out the form below."
-    assert "screening" not in scan_page(form, "", rules).evidence
+    ("individualized_plan", "We have high-dose vaccine for patients 65 and older and regular vaccine for everyone 6 months and up."),
+    ("screening", "Should you have any questions or wish to schedule an appointment with our team, fill out the form below."),
     # Sets BI and BJ: sessions spaced around the patient's week; vital signs watched name no risk.
-    spacing = "However, we can adjust them to be more or less frequent, depending on your schedule."
-    assert "individualized_plan" not in scan_page(spacing, "", rules).evidence
-    vitals = ("Your blood pressure, heart rate, oxygen saturation, respirations and end tidal CO2 are "
-              "monitored continuously throughout the infusion.")
-    assert "risk_disclosure" not in scan_page(vitals, "", rules).evidence
+    ("individualized_plan", "However, we can adjust them to be more or less frequent, depending on your schedule."),
+    ("risk_disclosure", "Your blood pressure, heart rate, oxygen saturation, respirations and end tidal CO2 are "
+                        "monitored continuously throughout the infusion."),
     # Round 45 and sets BL, BM: the patient's medicines gone over with the patient, a massage therapist,
     # the patient's own family doctor, a ride home, vitals that "must be recorded".
-    meds = "Some medicines can blunt the effect of ketamine, and I'll go over your list with you at the visit."
-    assert "provider_coordination" not in scan_page(meds, "", rules).evidence
-    massage = "Our licensed massage therapist offers 60-minute sessions that pair well with chiropractic care."
-    assert "provider_coordination" not in scan_page(massage, "", rules).evidence
-    family = "Keep up your regular visits with your primary care physician, psychiatrist and therapist."
-    assert "certified_staff" not in scan_page(family, "", rules).evidence
-    ride = "You cannot drive home afterwards, so be sure to have rides arranged."
-    assert "screening" not in scan_page(ride, "", rules).evidence
-    recorded = "Blood pressure must be recorded and monitored during the two-hour observation."
-    assert "risk_disclosure" not in scan_page(recorded, "", rules).evidence
+    ("provider_coordination", "Some medicines can blunt the effect of ketamine, and I'll go over your list with you at the visit."),
+    ("provider_coordination", "Our licensed massage therapist offers 60-minute sessions that pair well with chiropractic care."),
+    ("certified_staff", "Keep up your regular visits with your primary care physician, psychiatrist and therapist."),
+    ("screening", "You cannot drive home afterwards, so be sure to have rides arranged."),
+    ("risk_disclosure", "Blood pressure must be recorded and monitored during the two-hour observation."),
     # Round 46 and set BO: a clinician's training, a patient deciding, insurance reimbursement.
-    training = "She completed additional training in ketamine-assisted care through a national training centre."
-    assert "provider_coordination" not in scan_page(training, "", rules).evidence
-    deciding = "Before starting treatment, patients must determine whether ketamine therapy is the right choice for them."
-    assert "screening" not in scan_page(deciding, "", rules).evidence
-    payer = "We do not promise reimbursement, and we cannot tell you what your specific plan will pay."
-    assert "individualized_plan" not in scan_page(payer, "", rules).evidence
+    ("provider_coordination", "She completed additional training in ketamine-assisted care through a national training centre."),
+    ("screening", "Before starting treatment, patients must determine whether ketamine therapy is the right choice for them."),
+    ("individualized_plan", "We do not promise reimbursement, and we cannot tell you what your specific plan will pay."),
     # Round 47: advice to ask one's own psychiatrist about a service the clinic does not give; the
     # clinic's own patient care coordinator.
-    ask = "We don't currently offer Spravato; if you're interested in Spravato, ask your psychiatrist."
-    assert "provider_coordination" not in scan_page(ask, "", rules).evidence
-    coordinator = "Our team includes a nurse practitioner, plus a patient care coordinator who'll walk you through every step."
-    assert "provider_coordination" not in scan_page(coordinator, "", rules).evidence
+    ("provider_coordination", "We don't currently offer Spravato; if you're interested in Spravato, ask your psychiatrist."),
+    ("provider_coordination", "Our team includes a nurse practitioner, plus a patient care coordinator who'll walk you through every step."),
+]
+
+
+@pytest.mark.parametrize("flag, text", NOT_READ, ids=[text[:40] for _, text in NOT_READ])
+def test_the_model_reads_no_excluded_word_sense(flag, text):
+    assert flag not in scan_page(text, "", EAGER).evidence
 
 
 def test_the_model_reads_no_sentence_that_says_a_rules_match_is_not_needed():
