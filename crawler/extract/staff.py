@@ -29,7 +29,7 @@ CREDENTIALS = tuple(WORDS["credentials"])
 _ONE_CRED = "|".join(re.escape(c) for c in sorted(CREDENTIALS, key=len, reverse=True))
 # Credentials joined by hyphens are one ("APRN-CNP", "APRN-FNP"), as states and boards write them,
 # and so is a licence's level ("CADC-II").
-_CRED = rf"(?:{_ONE_CRED})(?:-(?:{_ONE_CRED}))*(?:-(?:I{{1,3}}|IV))?"
+_CRED = rf"(?:{_ONE_CRED})(?:-(?:{_ONE_CRED}))*(?:-(?:I{{1,3}}|IV)|\s(?:II|III|IV)(?![\w-]))?"  # "LCDC-I", "CAC II"
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals of Latin-1 too: "\u00c1lvaro", "\u00d3scar"
 # A capitalised word that is not a credential: letters of any script, apostrophes, hyphens.
 _WORD = rf"(?!(?:{_CRED})(?![\w-]))[{_UPPER}](?:[^\W\d_]|['\u2019\-])+"
@@ -46,10 +46,18 @@ _DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
 _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
                      r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
+# ...or with no title, where the role is a clinician's (set SA: "Marla Peterson is a Certified
+# Registered Nurse Anesthetist."); other roles in such a sentence are too often no job ("a mother of two").
+_BIO = re.compile(rf"^(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
+                  r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
+_A_BUSINESS = re.compile(r"\b(?:clinic|practice|cent(?:er|re)|company|business|spa|hospital|group|office|owned|run|led|based)\b", re.I)
+_CLINICIAN = re.compile(rf"\b(?:{_words('clinician_roles')})\b", re.I)
 # A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)", "NP (Mental Health)".
 _QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction|Mental Health)\)"
 _QUAL = rf"(?:{_QUALIFIER})?"
 _QUALIFIER_RX = re.compile(_QUALIFIER)
+# Between credentials, not before a licence's level: "LPC CAC II" is "LPC" and "CAC II".
+_CRED_SPLIT = re.compile(r"[,\s]+(?!(?:II|III|IV)(?![\w-]))")
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 # A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
 _NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
@@ -95,6 +103,13 @@ _OUR_ROLE_NAME = re.compile(rf"\b[Oo]ur\s+(?P<role>{_ROLE_PHRASE}),?\s+(?P<name>
 _OUR_ROLE = re.compile(rf"(?:,|\s+is)\s+our\s+(?P<role>{_ROLE_PHRASE})")  # ", our nurse", "is our nurse"
 _NAME_BEFORE = re.compile(rf"(?<![\w.])(?P<name>{_NAME})\Z")  # the name just before ", our <role>"
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
+# "Dr. Name" in a sentence ("Meet with Dr. Ben either virtually or in the office", "A psychiatric MD
+# (Dr. Dull) is present on site"): small practices name their doctor so and nowhere else (sets SA, SB).
+_DR_PROSE = re.compile(rf"(?<![\w.])Dr\.?\s+(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{0,2}})(?![\w-])")
+_TITLE_ONLY_BEFORE = re.compile(rf"\b(?:{_words('title_only_before')})\b", re.I)
+_TITLE_ONLY_AFTER = re.compile(rf"^\W*(?:as\s+)?(?:{_words('title_only_after')})\b"
+                               rf"|^,\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:in|at|of|from)\s+[{_UPPER}]", re.I)
+_DR_WORK = re.compile(r"^['\u2019]s\s+(?:[\w-]+\s+)?(?:study|studies|research|lab|laboratory|paper|book|trial|findings|work)\b", re.I)
 # A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
 _CARD_SHAPE = re.compile(rf"[{_UPPER}][^\s,|\u2013\u2014]*(?:\s+[^\s,|\u2013\u2014]+){{1,4}}(?:\s+[\u2013\u2014|]|,)\s")
 _NAME_ROLE_LINE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
@@ -165,7 +180,25 @@ def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
     """A clinic's staff (add_staff's) when its seed is one section of a larger site: those its own
     section's pages name (`own`, by staff_key), if they name any. A chain's team page lists every
     location's people; seeded at its Austin page, the clinic is Austin's."""
-    return [m for k, m in found.items() if k in own] if own else list(found.values())
+    people = [m for k, m in found.items() if k in own] if own else list(found.values())
+    return [m for m in people if not _named_fuller(m, people)]
+
+
+def _named_fuller(member: dict, people: list[dict]) -> bool:
+    """Whether a doctor a page names by title alone is someone named more fully on the site: "Dr.
+    Roe", "Dr. Ferrer", "Dr. Gerald Lim", "Dr. Will Prescott" beside "Jane Roe, MD", "Luis Ferrer
+    Quintana, MD", "Gerald Lim Wei Jie, MBBS", "William Prescott, DO". One person, one row."""
+    if member["credentials"] not in ("", "Dr.") or member["role"]:
+        return False
+    words = staff_key(member["name"]).split()
+    for person in people:
+        other = staff_key(person["name"]).split()
+        if len(" ".join(other)) <= len(" ".join(words)):
+            continue  # not a fuller name
+        if set(words) < set(other) or (len(words) == len(other) == 2 and words[1] == other[1]
+                                       and other[0].startswith(words[0][:3])):
+            return True
+    return False
 
 
 _EMPTY_CELLS = {"-", "\u2013", "\u2014", "--", "n/a", "N/A"}
@@ -178,9 +211,15 @@ def find_staff(text: str) -> list[StaffMember]:
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         prev = lines[i - 1] if i else ""
+        if "Dr" in line:
+            for member in _dr_in_prose(line, prev):
+                found.setdefault(staff_key(member.name), member)
         for member in _in_prose(line) if "our " in line.lower() else ():
             old = found.get(key := staff_key(member.name))  # a name with credentials elsewhere keeps them
             found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
+        if " is " in line[:60] or " serves as " in line[:60] or " works as " in line[:60] or " has been " in line[:60]:
+            if member := _bio(line):
+                found.setdefault(staff_key(member.name), member)
         if not _HINT.search(line):
             if ((len(line) <= 40 and (member := _card(line, nxt, prev)))
                     or (len(line) <= 80 and (member := _one_line_card(line)))):
@@ -194,7 +233,9 @@ def find_staff(text: str) -> list[StaffMember]:
             key = staff_key(member.name)
             if better(vars(found[key]) if key in found else None, vars(member)):
                 found[key] = member
-    return [StaffMember(*plain_name(m.name, m.credentials), m.role) for m in found.values()]
+    people = [vars(m) for m in found.values()]
+    return [StaffMember(*plain_name(m.name, m.credentials), m.role) for m in found.values()
+            if not _named_fuller(vars(m), people)]
 
 
 def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
@@ -211,6 +252,21 @@ def _card(line: str, nxt: str, prev: str) -> StaffMember | None:
     if not role or len(role.split()) > 6 or _NOT_STAFF_ROLE.search(role) or prev.rstrip().endswith(_QUOTE_ENDS):
         return None
     name, title = _name(line)
+    return StaffMember(name, "", role) if name and not title else None
+
+
+def _bio(line: str) -> StaffMember | None:
+    """A bio's first sentence naming a clinician with no title: "Marla Peterson is a Certified
+    Registered Nurse Anesthetist." """
+    if (not (m := _BIO.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name"))
+            or any(w.isupper() for w in m.group("name").split())):  # "Ruth Okafor MIACP": a credential
+        return None
+    role = _role_upto(m.group("role"))
+    if (not role or not _CLINICIAN.search(role) or _NOT_STAFF_ROLE.search(role)
+            or m.group("role")[len(role):len(role) + 1] == "-"  # "is a physician-owned practice": no person
+            or _A_BUSINESS.search(role)):  # "is a locally owned clinic run by a nurse anesthetist"
+        return None
+    name, title = _name(m.group("name"))
     return StaffMember(name, "", role) if name and not title else None
 
 
@@ -272,6 +328,30 @@ def _in_prose(line: str):
     for m in _OUR_ROLE.finditer(line):  # "Kim Tran, our infusion nurse": find the role, then the name before it
         if n := _NAME_BEFORE.search(line, max(0, m.start() - 60), m.start()):
             yield from _prose_member(line, n.group("name"), m.group("role"), n.start(), m.end())
+
+
+def _dr_in_prose(line: str, prev: str):
+    """Doctors a sentence names with the title alone ("Dr. Smith prefers the nasal spray"), not one
+    it cites ("Dr. Krystal's study at Yale", "according to Dr. Lee"). Their credentials are "Dr."; a
+    name with a degree beside it is the other readers' (a card, "Dr. Ann Lee, MD")."""
+    if len(_LOWER_WORD.findall(line)) < 4:
+        return  # a card or a heading: the other readers'
+    for m in _DR_PROSE.finditer(line):
+        raw, before, after = m.group(0), line[:m.start()], line[m.end():]
+        if raw[-2:] in ("'s", "\u2019s"):  # "Dr. Cohen's practice", "Dr. Krystal's study"
+            raw, after = raw[:-2], raw[-2:] + after
+        words = raw.split()[1:]
+        if (_NOT_NAME.search(" ".join(words)) or any(ROLE_WORDS.fullmatch(w) for w in words)
+                or _HINT.match(after.lstrip(" ,(")) or _DR_WORK.match(after) or _quoted(before)
+                or _TITLE_ONLY_BEFORE.search(re.split(r"[.!?]\s", before)[-1][-60:]) or _TITLE_ONLY_AFTER.match(after[:60])
+                or _cited(before, after) or _attributed(before, prev)):
+            continue
+        yield StaffMember(_tidy(raw), "", "")
+
+
+def _quoted(before: str) -> bool:
+    """Whether a quotation is open where the name starts: a testimonial's or a news story's words."""
+    return before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1
 
 
 def _prose_member(line: str, raw_name: str, raw_role: str, start: int, end: int):
@@ -350,7 +430,7 @@ def _cited(before: str, after: str) -> bool:
 
 def _creds(text: str) -> str:
     text = _QUALIFIER_RX.sub("", text)  # "DPsych (Clinical)" -> "DPsych"
-    return ", ".join(c.strip("() ") for c in re.split(r"[,\s]+", text) if c.strip("() "))
+    return ", ".join(c.strip("() ") for c in _CRED_SPLIT.split(text) if c.strip("() "))
 
 
 def _role(text: str) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.extract.staff import StaffMember, find_staff
+from crawler.extract.staff import StaffMember, add_staff, find_staff, own_staff
 
 TEAM = """Our Team
 Amara Lindqvist, DNP, PMHNP-BC
@@ -87,6 +87,7 @@ def test_next_person_is_not_a_role_and_bios_give_roles():
         StaffMember("Maria Garcia-Lopez", "MSN, APRN, FNP-C", "Nurse Practitioner"),
         StaffMember("Kevin Marsh", "D.O.", "Chief Medical Officer"),
         StaffMember("Tom Hart", "Dr.", "board-certified psychiatrist"),
+        StaffMember("Paul Adams", "Dr.", ""),  # a doctor on the page, whose bio names no role
         StaffMember("Robert (Bob) Miller", "MD", ""),
     ]
 
@@ -407,3 +408,43 @@ def test_a_credential_after_a_comma_without_a_space_and_a_trainer_on_the_team():
     text = "Femi Adeyemi, CRNA\nClinical Instructor\nLuis Ortega, NASM-CPT\nWellness Coach\nResearch Studies\nFaculty Directory"
     assert find_staff(text) == [StaffMember("Femi Adeyemi", "CRNA", "Clinical Instructor"),
                                 StaffMember("Luis Ortega", "NASM-CPT", "Wellness Coach")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Real staff sets SA and SB: small practices name their doctor by title and name alone.
+    ("Meet with Dr. Ben either virtually or in the office to discuss how infusions can help you.",
+     [StaffMember("Ben", "Dr.", "")]),
+    ("A psychiatric MD (Dr. Dull) is present on site and supervises each treatment.",
+     [StaffMember("Dull", "Dr.", "")]),
+    ("Dr. Cohen's practice offers comprehensive treatment for mood and anxiety disorders.",
+     [StaffMember("Cohen", "Dr.", "")]),
+    # ...not one the page cites, nor a card's or a sentence's fuller reading of the same person.
+    ("Dr. Krystal's study found rapid effects in patients with depression.", []),
+    ("According to Dr. John Krystal of Yale, ketamine works within hours.", []),
+    ("Dr. Ann Lee, MD, sees every patient herself.", [StaffMember("Ann Lee", "MD", "")]),
+    ("Ann Lee, MD\nMedical Director\nDr. Lee reviews every chart before your first infusion.",
+     [StaffMember("Ann Lee", "MD", "Medical Director")]),
+])
+def test_doctors_named_in_prose_by_title(text, expected):
+    assert find_staff(text) == expected
+
+
+def test_a_clinicians_bio_without_a_title_an_academic_title_and_a_licence_level():
+    text = ("Marla Peterson is a Certified Registered Nurse Anesthetist with 20 years in the OR.\n"
+            "Sarah Jones is a mother of two who loves hiking.\n"
+            "Desert Willow is a physician-owned practice in Tucson.\n"
+            "You will be assessed by Professor Rupert McShane MD FRCPsych or a colleague.\n"
+            "Offered by Jason Sienknecht LPC CAC II and our team.")
+    assert find_staff(text) == [
+        StaffMember("Marla Peterson", "", "Certified Registered Nurse Anesthetist"),
+        StaffMember("Rupert McShane", "MD, FRCPsych", ""),
+        StaffMember("Jason Sienknecht", "LPC, CAC II", ""),
+    ]
+
+
+def test_a_doctor_named_by_one_word_on_one_page_is_the_full_name_on_another():
+    found: dict = {}
+    add_staff(found, [{"name": "Dull", "credentials": "Dr.", "role": ""}], "http://x.test/faq")
+    add_staff(found, [{"name": "Jane Dull", "credentials": "MD", "role": "Psychiatrist"}], "http://x.test/team")
+    add_staff(found, [{"name": "Ben", "credentials": "Dr.", "role": ""}], "http://x.test/")
+    assert [m["name"] for m in own_staff(found, set())] == ["Jane Dull", "Ben"]
