@@ -279,3 +279,21 @@ def test_a_solo_practice_speaks_in_the_first_person():
 ])
 def test_the_places_a_sentence_limits_an_offering_to(text, places):
     assert places_only(text) == places
+
+
+@pytest.mark.parametrize("text", [
+    # Round 48: a clinic that sends nothing home; patients asking about ads; a news story of another
+    # company; a lozenge taken in the office before the patient goes home; conditions it cannot treat.
+    "We don't send ketamine home with patients - no lozenges, no mail-order troches.",
+    "Several patients have asked us about advertisements for at-home ketamine delivered by mail.",
+    "A recent newspaper article described a woman who said an online company shipped her ketamine lozenges.",
+    "Jo takes your blood pressure before you take the lozenge and again before you go home.",
+    "We aren't able to treat bipolar I disorder or substance use disorders in our at-home program.",
+])
+def test_what_a_clinic_does_not_offer_or_only_mentions(text):
+    assert find_offerings(text) == ([], [])
+
+
+def test_lozenges_taken_at_home_are_still_an_at_home_service():
+    assert find_offerings("Take your lozenge at home, and a sitter drives you home afterwards.")[0] == [
+        "At-home (oral/lozenge)"]
