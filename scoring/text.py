@@ -41,8 +41,11 @@ _QUESTION_DO = re.compile(
 # A heading that asks without a question mark ("How eligibility is determined", a contents list):
 # it announces a topic, it does not say what the clinic does, so it is read as a question.
 _WH_HEADING = re.compile(r"^(?:How|What|Why|When|Who|Which|Where)\b[^.!?:;]*$")
-# An accordion's open/close sign after an FAQ question: "Do I need a referral?+", "…? ▾".
-_TOGGLE = re.compile(r"\?\s*[+\u2212\u2013\u2014\u25be\u25bc\u25b8\u203a\u00bb\u2304\u02c5\u271a\uff0b-]+$")
+# An accordion's open/close sign after an FAQ question: "Do I need a referral?+", "…? ▾"; or the
+# time stamp a theme's hidden markup glues to it ("Can you guarantee that this will work for
+# me?2019-04-03T22:58:33-05:00", set BQ).
+_TOGGLE = re.compile(r"\?\s*(?:[+\u2212\u2013\u2014\u25be\u25bc\u25b8\u203a\u00bb\u2304\u02c5\u271a\uff0b-]+"
+                     r"|\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)$")
 _QUESTION_BE = re.compile(r"^(?P<aux>is|are)\s+(?P<rest>.+?)\??$", re.I)
 _PRONOUNS = {"there", "it", "this", "that"}
 _PREDICATE_START = {"fda-approved", "fda", "approved", "required", "needed", "necessary",

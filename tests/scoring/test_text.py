@@ -24,6 +24,12 @@ def test_an_accordion_sign_after_a_question_keeps_it_a_question():
     assert "You do not need a referral or an evaluation." in [s.text for s in found]
 
 
+def test_a_time_stamp_glued_to_a_question_keeps_it_a_question():
+    # Real set BQ: a WordPress theme's hidden markup puts the answer's date right after the "?".
+    found = sentences("Can you guarantee that this will work for me?2019-04-03T22:58:33-05:00\nNo.")
+    assert [s.text for s in found if s.question] == ["Can you guarantee that this will work for me?"]
+
+
 def test_be_question_answered_yes():
     texts = [s.text for s in sentences("Is ketamine FDA approved for depression?\nYes.")]
     assert "ketamine is FDA approved for depression." in texts
