@@ -108,7 +108,7 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]+\b")
 _DR_PROSE = re.compile(rf"(?<![\w.])Dr\.?\s+(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{0,2}})(?![\w-])")
 _TITLE_ONLY_BEFORE = re.compile(rf"\b(?:{_words('title_only_before')})\b", re.I)
 _TITLE_ONLY_AFTER = re.compile(rf"^\W*(?:as\s+)?(?:{_words('title_only_after')})\b"
-                               rf"|^,\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:in|at|of|from)\s+[{_UPPER}]", re.I)
+                               rf"|^,\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:in|at|of|from)\s+(?-i:[{_UPPER}])", re.I)
 _DR_WORK = re.compile(r"^['\u2019]s\s+(?:[\w-]+\s+)?(?:study|studies|research|lab|laboratory|paper|book|trial|findings|work)\b", re.I)
 # A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
 _CARD_SHAPE = re.compile(rf"[{_UPPER}][^\s,|\u2013\u2014]*(?:\s+[^\s,|\u2013\u2014]+){{1,4}}(?:\s+[\u2013\u2014|]|,)\s")
