@@ -32,6 +32,7 @@ class KetamineGate:
     elsewhere: re.Pattern = NEVER  # ...as made or given elsewhere (a pharmacy's, "options we refer to")
     disclaims: re.Pattern = NEVER  # the site says it treats no one ("We are not a clinic")
     maker: re.Pattern = NEVER  # ...or is a drug maker's, by the adverse-event line its labelling requires
+    masthead: re.Pattern = NEVER  # ...or is a newspaper's, by the newsroom line on its pages
     offer: re.Pattern = NEVER  # a sentence naming it in the clinic's voice as what it offers
     not_care: re.Pattern = NEVER  # ...about animals, sedation, research or care elsewhere instead
     blog_pages: re.Pattern = NEVER  # URLs of posts and archives: no say in the gate
@@ -56,6 +57,8 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
         return "disclaims"  # a directory's "Ketamine Compass does not provide treatment"
     if any(gate.maker.search(s) for s in sentences if "FDA" in s or "dverse" in s or "DVERSE" in s):
         return "disclaims"  # a brand's patient site: "To report SUSPECTED ADVERSE REACTIONS, contact … FDA"
+    if any(gate.masthead.search(s) for s in sentences if "ewsroom" in s or "ditor" in s or "eporter" in s):
+        return "disclaims"  # a newspaper's health section: "Newsroom: (319) 555-0187" on every page
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
     # A rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
     # station's "/investigates/ketamine-clinics/", whatever else its headline says.

@@ -103,7 +103,14 @@ def _blocks(text: str) -> list[str]:
     return out
 
 
+# Bullets run together on one line ("… • An IV line will be placed • You will be monitored for heart
+# rate …", set BT): each item is a statement of its own.
+_INLINE_BULLET = re.compile(r"\s+\u2022\s+")
+
+
 def split_sentences(block: str) -> list[str]:
+    if "\u2022" in block and _INLINE_BULLET.search(block):
+        return [s for part in _INLINE_BULLET.split(block) for s in split_sentences(part)]
     if "." not in block and "!" not in block and "?" not in block:
         return [block.strip()] if block.strip() else []  # headings, buttons, list items: most blocks
     out, start = [], 0

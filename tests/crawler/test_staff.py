@@ -422,6 +422,9 @@ def test_a_credential_after_a_comma_without_a_space_and_a_trainer_on_the_team():
     ("Dr. Krystal's study found rapid effects in patients with depression.", []),
     ("According to Dr. John Krystal of Yale, ketamine works within hours.", []),
     ("Dr. Ann Lee, MD, sees every patient herself.", [StaffMember("Ann Lee", "MD", "")]),
+    # Round 49: the founder's family, doctors elsewhere.
+    ("Medicine runs in my family. My dad, Dr. Richard Halvorsen, was a family doctor for 34 years.", []),
+    ("My uncle, Dr. Lars Halvorsen, is a retired cardiologist in Rochester.", []),
     ("Ann Lee, MD\nMedical Director\nDr. Lee reviews every chart before your first infusion.",
      [StaffMember("Ann Lee", "MD", "Medical Director")]),
 ])

@@ -293,6 +293,24 @@ def test_a_news_stations_investigation_of_ketamine_clinics_does_not_offer_it():
     assert site(pages).tier == "no-ketamine-service"
 
 
+def test_a_newspapers_health_section_does_not_offer_ketamine():
+    # Round 49: articles whose addresses and headlines name ketamine clinics, quoting doctors on
+    # evaluations and monitoring; the newsroom's line is in the footer of every page.
+    footer = "Newsroom: (319) 555-0187. Send letters to newsroom@sentinel.example."
+    pages = [("https://sentinel.example/health/", "Health | Cedar Valley Sentinel", f"Local health news. {footer}"),
+             ("https://sentinel.example/health/ketamine-clinics-multiply/", "As ketamine clinics multiply, doctors urge caution",
+              f"A nurse checks blood pressure every five minutes, the clinic's director said. {footer}"),
+             ("https://sentinel.example/health/what-is-spravato/", "Explainer: what is Spravato?",
+              f"Patients are monitored for two hours after the nasal spray. {footer}"),
+             ("https://sentinel.example/about/", "About Us", f"We are a reader-supported newsroom of 14 journalists. {footer}")]
+    assert site(pages).tier == "no-ketamine-service"
+    # A hospital whose menu links to its newsroom still offers ketamine.
+    hospital = [("https://h.example/psychiatry/ketamine/", "Ketamine Service | Mercy Health",
+                 "Newsroom Careers Donate. Our psychiatrists offer IV ketamine infusions after an evaluation."),
+                ("https://h.example/psychiatry/", "Psychiatry | Mercy Health", "Newsroom Careers Donate. Outpatient care.")]
+    assert site(hospital).tier != "no-ketamine-service"
+
+
 def test_a_research_labs_ketamine_trial_does_not_offer_it():
     # Round 41's university lab: the trial's pages in a folder named for the study and a list of
     # publications have no say; its home page and FAQ say it is a lab, not a clinic, and that it

@@ -297,3 +297,8 @@ def test_what_a_clinic_does_not_offer_or_only_mentions(text):
 def test_lozenges_taken_at_home_are_still_an_at_home_service():
     assert find_offerings("Take your lozenge at home, and a sitter drives you home afterwards.")[0] == [
         "At-home (oral/lozenge)"]
+
+
+def test_services_the_reader_has_seen_elsewhere():
+    # Round 49: a clinic's FAQ on mail-order services it does not run.
+    assert find_offerings("If you've seen online services that mail lozenges, ask how they handle monitoring.") == ([], [])

@@ -30,6 +30,14 @@ def test_a_time_stamp_glued_to_a_question_keeps_it_a_question():
     assert [s.text for s in found if s.question] == ["Can you guarantee that this will work for me?"]
 
 
+def test_bullets_run_together_on_one_line_are_statements_of_their_own():
+    # Real set BT: a list's items joined by "•" in one line of text.
+    texts = [s.text for s in sentences("During the Infusion \u2022 An IV line will be placed \u2022 You will be "
+                                       "monitored for heart rate \u2022 A nurse will be nearby")]
+    assert texts == ["During the Infusion", "An IV line will be placed", "You will be monitored for heart rate",
+                     "A nurse will be nearby"]
+
+
 def test_be_question_answered_yes():
     texts = [s.text for s in sentences("Is ketamine FDA approved for depression?\nYes.")]
     assert "ketamine is FDA approved for depression." in texts
