@@ -43,11 +43,11 @@ class KetamineGate:
 
 _NEGATED = re.compile(r"\bnot\b|n't\b|\bno longer\b|\bnever\b", re.I)  # "Not for IV, IM, or oral ketamine."
 _QUOTED_OR_ASKED = re.compile(r"[\"\u201c\u201d?]")  # a testimonial's "my doctor suggested ketamine therapy"
-_MARKS = ("named", "offer", "service", "mention", "misuse", "elsewhere", "disclaims", "none")
+_MARKS = ("named", "offer", "service", "mention", "misuse", "elsewhere", "disclaims", "newsroom", "none")
 
 
 def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda s: ()) -> str:
-    """blog, disclaims, named, misuse, elsewhere, offer, service, mention or none: what one page
+    """blog, disclaims, newsroom, named, misuse, elsewhere, offer, service, mention or none: what one page
     says about ketamine care. labels(sentence) gives the facet labels a sentence names
     (scoring/offerings.py)."""
     if gate.blog_pages.search(url or "") or gate.blog_titles.search(title or ""):
@@ -58,7 +58,7 @@ def page_mark(url: str, title: str, sentences, gate: KetamineGate, labels=lambda
     if any(gate.maker.search(s) for s in sentences if "FDA" in s or "dverse" in s or "DVERSE" in s):
         return "disclaims"  # a brand's patient site: "To report SUSPECTED ADVERSE REACTIONS, contact … FDA"
     if any(gate.masthead.search(s) for s in sentences if "ewsroom" in s or "ditor" in s or "eporter" in s):
-        return "disclaims"  # a newspaper's health section: "Newsroom: (319) 555-0187" on every page
+        return "newsroom"  # a newspaper's health section: "Newsroom: (319) 555-0187" on every page
     named = [x for x in (urlsplit(url or "").path, title or "") if gate.named.search(x)]
     # A rehab's "Ketamine Addiction Treatment" page, a pharmacy's "/compounding/ketamine/", a news
     # station's "/investigates/ketamine-clinics/", whatever else its headline says.
@@ -93,9 +93,10 @@ def offers_ketamine(marks: list[str], gate: KetamineGate) -> bool:
     say the site treats no one. Pages scored before marks existed, and pages with no text (""),
     say nothing, so a site of such pages passes."""
     pages = [m for m in marks if m in _MARKS]
-    if gate.tier and pages and pages.count("disclaims") >= gate.share * len(pages):
+    if gate.tier and pages and pages.count("disclaims") + pages.count("newsroom") >= gate.share * len(pages):
         return False  # a directory that says on most pages it is no clinic, however it names ketamine
-    pages = ["mention" if m == "disclaims" else m for m in pages]  # a drip bar's one liability line
+    # A drip bar's one liability line still mentions ketamine; a page with a reporter on it need not.
+    pages = ["mention" if m == "disclaims" else "none" if m == "newsroom" else m for m in pages]
     if not gate.tier or not pages or {"named", "offer", "service"} & set(pages):
         return True
     # A site with pages on ketamine as a drug of misuse, or as made or given elsewhere, mentions it

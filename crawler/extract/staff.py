@@ -185,11 +185,12 @@ def own_staff(found: dict[str, dict], own: set[str]) -> list[dict]:
 
 
 def _named_fuller(member: dict, people: list[dict]) -> bool:
-    """Whether a doctor a page names by title alone is someone named more fully on the site: "Dr.
-    Roe", "Dr. Ferrer", "Dr. Gerald Lim", "Dr. Will Prescott" beside "Jane Roe, MD", "Luis Ferrer
-    Quintana, MD", "Gerald Lim Wei Jie, MBBS", "William Prescott, DO". One person, one row."""
-    if member["credentials"] not in ("", "Dr.") or member["role"]:
-        return False
+    """Whether someone a page names without a degree is someone named more fully on the site: "Dr.
+    Roe", "Dr. Ferrer", "Dr. Gerald Lim", "Dr. Will Prescott", a bio's "Carol Ann is a … nurse
+    practitioner" beside "Jane Roe, MD", "Luis Ferrer Quintana, MD", "Gerald Lim Wei Jie, MBBS",
+    "William Prescott, DO", "Carol Ann Dupree, MSN, PMHNP-BC". One person, one row."""
+    if member["credentials"] not in ("", "Dr."):
+        return False  # a degree of its own: a card, whoever else the site names
     words = staff_key(member["name"]).split()
     for person in people:
         other = staff_key(person["name"]).split()

@@ -309,6 +309,14 @@ def test_a_newspapers_health_section_does_not_offer_ketamine():
                  "Newsroom Careers Donate. Our psychiatrists offer IV ketamine infusions after an evaluation."),
                 ("https://h.example/psychiatry/", "Psychiatry | Mercy Health", "Newsroom Careers Donate. Outpatient care.")]
     assert site(hospital).tier != "no-ketamine-service"
+    # Round 46's podcast: a host who was a reporter, on pages that do not name ketamine, makes no
+    # more of its listener page's mentions than before.
+    podcast = [("https://pod.example/", "Home | Neuroplastic Radio", "I'm a staff reporter turned podcaster, not a doctor."),
+               ("https://pod.example/about/", "About | Neuroplastic Radio", "Hosted by a staff reporter from the Ledger."),
+               ("https://pod.example/listener-questions/", "Listener Q&A", "Listeners ask whether ketamine could help them."),
+               ("https://pod.example/contact/", "Contact", "Write to us."),
+               ("https://pod.example/privacy/", "Privacy", "We keep no data.")]
+    assert site(podcast).tier == "no-ketamine-service"
 
 
 def test_a_research_labs_ketamine_trial_does_not_offer_it():
