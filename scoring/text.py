@@ -74,6 +74,8 @@ def normalize(text: str) -> str:
     if not text.isascii():
         if "\u2122" in text or "\u2120" in text:  # NFKC would glue "Spravato\u2122" into "SpravatoTM"
             text = text.replace("\u2122", "").replace("\u2120", "")
+        if "\u00ae" in text:  # "a Spravato\u00ae treatment center": the sign is no word of a phrase
+            text = text.replace("\u00ae", "")
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         if _TRANSLATED.search(text):

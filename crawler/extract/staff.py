@@ -62,6 +62,9 @@ _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{
 # A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
 _NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
 # A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
+# A small practice's card with a first name only (round 50: "Jenna, RN — Lead Infusion Nurse").
+_FIRST_NAME_CARD = re.compile(rf"^(?P<name>[{_UPPER}][a-z]+),\s*(?P<creds>(?:{_CRED})(?:,\s*(?:{_CRED}))*)(?![\w-])"
+                              rf"\s*(?:[\u2013\u2014|-]\s*(?P<role>[^.]{{3,60}}))?$")
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Sr|Sister)\.?\s+(?=[A-Z])")  # "Sr" a nursing sister (UK, South Africa)
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
@@ -189,9 +192,9 @@ def _named_fuller(member: dict, people: list[dict]) -> bool:
     Roe", "Dr. Ferrer", "Dr. Gerald Lim", "Dr. Will Prescott", a bio's "Carol Ann is a … nurse
     practitioner" beside "Jane Roe, MD", "Luis Ferrer Quintana, MD", "Gerald Lim Wei Jie, MBBS",
     "William Prescott, DO", "Carol Ann Dupree, MSN, PMHNP-BC". One person, one row."""
-    if member["credentials"] not in ("", "Dr."):
-        return False  # a degree of its own: a card, whoever else the site names
     words = staff_key(member["name"]).split()
+    if member["credentials"] not in ("", "Dr.") and len(words) > 1:
+        return False  # a degree of its own: a card, whoever else the site names
     for person in people:
         other = staff_key(person["name"]).split()
         if len(" ".join(other)) <= len(" ".join(words)):
@@ -225,6 +228,9 @@ def find_staff(text: str) -> list[StaffMember]:
             if ((len(line) <= 40 and (member := _card(line, nxt, prev)))
                     or (len(line) <= 80 and (member := _one_line_card(line)))):
                 found.setdefault(staff_key(member.name), member)
+            continue
+        if len(line) <= 80 and (member := _first_name_card(line, nxt)):
+            found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
         if m := _ROLE_FIRST.match(line):
@@ -269,6 +275,17 @@ def _bio(line: str) -> StaffMember | None:
         return None
     name, title = _name(m.group("name"))
     return StaffMember(name, "", role) if name and not title else None
+
+
+def _first_name_card(line: str, nxt: str) -> StaffMember | None:
+    """A card that gives a first name and credentials ("Amy, LPN"), not a town before its state
+    ("Towson, MD") nor a heading's word ("Nurse, RN")."""
+    if not (m := _FIRST_NAME_CARD.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.fullmatch(m.group("name")):
+        return None
+    creds, role = _creds(m.group("creds")), _role(m.group("role") or "")
+    if creds in _STATE_CREDS and not role:
+        return None  # a place, unless its own line gives a job
+    return StaffMember(m.group("name"), creds, role or _role_line(nxt))
 
 
 def _one_line_card(line: str) -> StaffMember | None:

@@ -451,3 +451,14 @@ def test_a_doctor_named_by_one_word_on_one_page_is_the_full_name_on_another():
     add_staff(found, [{"name": "Jane Dull", "credentials": "MD", "role": "Psychiatrist"}], "http://x.test/team")
     add_staff(found, [{"name": "Ben", "credentials": "Dr.", "role": ""}], "http://x.test/")
     assert [m["name"] for m in own_staff(found, set())] == ["Jane Dull", "Ben"]
+
+
+def test_a_small_practices_card_with_a_first_name_only():
+    # Round 50: "Jenna, RN — Lead Infusion Nurse"; not a town before its state, nor a heading's word.
+    assert find_staff("Jenna, RN\n\u2014 Lead Infusion Nurse\nAmy, LPN") == [
+        StaffMember("Jenna", "RN", "Lead Infusion Nurse"), StaffMember("Amy", "LPN", "")]
+    assert find_staff("Towson, MD\nNurse, RN") == []
+    found: dict = {}
+    add_staff(found, [{"name": "Jenna", "credentials": "RN", "role": ""}], "http://x.test/")
+    add_staff(found, [{"name": "Jenna Moss", "credentials": "RN", "role": "Infusion Nurse"}], "http://x.test/team")
+    assert [m["name"] for m in own_staff(found, set())] == ["Jenna Moss"]

@@ -302,3 +302,9 @@ def test_lozenges_taken_at_home_are_still_an_at_home_service():
 def test_services_the_reader_has_seen_elsewhere():
     # Round 49: a clinic's FAQ on mail-order services it does not run.
     assert find_offerings("If you've seen online services that mail lozenges, ask how they handle monitoring.") == ([], [])
+
+
+def test_a_registered_sign_and_a_referral_to_a_certified_center():
+    # Round 50: "We are not a Spravato® treatment center"; "refer you to a certified Spravato treatment center".
+    assert find_offerings("We are not a Spravato\u00ae treatment center.") == ([], [])
+    assert find_offerings("We can refer you to a certified Spravato treatment center nearby.") == ([], [])
