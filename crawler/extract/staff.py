@@ -64,7 +64,7 @@ _NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
 # A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
 # A small practice's card with a first name only (round 50: "Jenna, RN — Lead Infusion Nurse").
 _FIRST_NAME_CARD = re.compile(rf"^(?P<name>[{_UPPER}][a-z]+),\s*(?P<creds>(?:{_CRED})(?:,\s*(?:{_CRED}))*)(?![\w-])"
-                              rf"\s*(?:[\u2013\u2014|-]\s*(?P<role>[^.]{{3,60}}))?$")
+                              rf"(?:\s*[\u2013\u2014|-]\s*(?P<role>.*)|\s+(?P<title>[{_UPPER}][^.]{{2,60}}))?$")
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Sr|Sister)\.?\s+(?=[A-Z])")  # "Sr" a nursing sister (UK, South Africa)
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
@@ -197,8 +197,8 @@ def _named_fuller(member: dict, people: list[dict]) -> bool:
         return False  # a degree of its own: a card, whoever else the site names
     for person in people:
         other = staff_key(person["name"]).split()
-        if len(" ".join(other)) <= len(" ".join(words)):
-            continue  # not a fuller name
+        if len(" ".join(other)) <= len(" ".join(words)) or any(w.isupper() and len(w) > 1 for w in person["name"].split()):
+            continue  # not a fuller name ("Ruth Okafor MIACP" is a credential misread as a name)
         if set(words) < set(other) or (len(words) == len(other) == 2 and words[1] == other[1]
                                        and other[0].startswith(words[0][:3])):
             return True
@@ -229,7 +229,7 @@ def find_staff(text: str) -> list[StaffMember]:
                     or (len(line) <= 80 and (member := _one_line_card(line)))):
                 found.setdefault(staff_key(member.name), member)
             continue
-        if len(line) <= 80 and (member := _first_name_card(line, nxt)):
+        if line[:1].isupper() and (member := _first_name_card(line, nxt)):
             found.setdefault(staff_key(member.name), member)
             continue
         role_first = ""
@@ -282,7 +282,9 @@ def _first_name_card(line: str, nxt: str) -> StaffMember | None:
     ("Towson, MD") nor a heading's word ("Nurse, RN")."""
     if not (m := _FIRST_NAME_CARD.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.fullmatch(m.group("name")):
         return None
-    creds, role = _creds(m.group("creds")), _role(m.group("role") or "")
+    # Its role after a dash, or run on from the credentials ("Brittany, RN Infusion Nurse"); a bio's
+    # sentence after the dash is no role ("Amy, LPN — Amy is the friendly face who …").
+    creds, role = _creds(m.group("creds")), _role(m.group("role") or m.group("title") or "")
     if creds in _STATE_CREDS and not role:
         return None  # a place, unless its own line gives a job
     return StaffMember(m.group("name"), creds, role or _role_line(nxt))

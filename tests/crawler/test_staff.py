@@ -453,10 +453,22 @@ def test_a_doctor_named_by_one_word_on_one_page_is_the_full_name_on_another():
     assert [m["name"] for m in own_staff(found, set())] == ["Jane Dull", "Ben"]
 
 
+def test_a_name_read_with_a_credential_is_no_fuller_name():
+    # Round 46's card "Ruth Okafor MIACP" (a credential the list does not know) is not the fuller name
+    # of "our psychotherapist, Ruth Okafor": she keeps her row.
+    found: dict = {}
+    add_staff(found, [{"name": "Ruth Okafor MIACP", "credentials": "", "role": "Psychotherapist"}], "http://x.test/team")
+    add_staff(found, [{"name": "Ruth Okafor", "credentials": "", "role": "psychotherapist"}], "http://x.test/")
+    assert "Ruth Okafor" in [m["name"] for m in own_staff(found, set())]
+
+
 def test_a_small_practices_card_with_a_first_name_only():
     # Round 50: "Jenna, RN — Lead Infusion Nurse"; not a town before its state, nor a heading's word.
     assert find_staff("Jenna, RN\n\u2014 Lead Infusion Nurse\nAmy, LPN") == [
         StaffMember("Jenna", "RN", "Lead Infusion Nurse"), StaffMember("Amy", "LPN", "")]
+    assert find_staff("Brittany, RN Infusion Nurse") == [StaffMember("Brittany", "RN", "Infusion Nurse")]
+    assert find_staff("Amy, LPN \u2014 Amy is the friendly face who will get you settled in.") == [
+        StaffMember("Amy", "LPN", "")]
     assert find_staff("Towson, MD\nNurse, RN") == []
     found: dict = {}
     add_staff(found, [{"name": "Jenna", "credentials": "RN", "role": ""}], "http://x.test/")
