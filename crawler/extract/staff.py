@@ -119,6 +119,7 @@ _NAME_ROLE_LINE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
+_PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})  # "Winnipeg, MB"
 _TOWN_STATE = (rf"(?P<town>[{_UPPER}][\w.'\u2019-]*(?:\s+(?:of|de|la|du|[{_UPPER}][\w.'\u2019-]*)){{0,3}}),\s*"
                rf"(?P<state>{'|'.join(map(re.escape, WORDS['state_codes']))})(?![\w-])")
 _SEP = r"\s*(?:[,/|\u00b7\u2022&\u2013-]|\band\b|\bor\b)\s*(?:and\s+)?"
@@ -197,7 +198,7 @@ def _named_fuller(member: dict, people: list[dict]) -> bool:
         return False  # a degree of its own: a card, whoever else the site names
     for person in people:
         other = staff_key(person["name"]).split()
-        if len(" ".join(other)) <= len(" ".join(words)) or any(w.isupper() and len(w) > 1 for w in person["name"].split()):
+        if len(" ".join(other)) <= len(" ".join(words)) or any(w.isalpha() and w.isupper() and len(w) > 1 for w in person["name"].split()):
             continue  # not a fuller name ("Ruth Okafor MIACP" is a credential misread as a name)
         if set(words) < set(other) or (len(words) == len(other) == 2 and words[1] == other[1]
                                        and other[0].startswith(words[0][:3])):
@@ -285,8 +286,8 @@ def _first_name_card(line: str, nxt: str) -> StaffMember | None:
     # Its role after a dash, or run on from the credentials ("Brittany, RN Infusion Nurse"); a bio's
     # sentence after the dash is no role ("Amy, LPN — Amy is the friendly face who …").
     creds, role = _creds(m.group("creds")), _role(m.group("role") or m.group("title") or "")
-    if creds in _STATE_CREDS and not role:
-        return None  # a place, unless its own line gives a job
+    if (creds in _STATE_CREDS or creds in _PROVINCES or m.group("title")) and not role:
+        return None  # a place ("Towson, MD", "Vancouver, BC V6B 2W9"), unless its own line gives a job
     return StaffMember(m.group("name"), creds, role or _role_line(nxt))
 
 

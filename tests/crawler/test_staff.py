@@ -460,6 +460,11 @@ def test_a_name_read_with_a_credential_is_no_fuller_name():
     add_staff(found, [{"name": "Ruth Okafor MIACP", "credentials": "", "role": "Psychotherapist"}], "http://x.test/team")
     add_staff(found, [{"name": "Ruth Okafor", "credentials": "", "role": "psychotherapist"}], "http://x.test/")
     assert "Ruth Okafor" in [m["name"] for m in own_staff(found, set())]
+    # A middle initial is no credential: "Dr. Whitaker" is "James R. Whitaker, MD".
+    found = {}
+    add_staff(found, [{"name": "Whitaker", "credentials": "Dr.", "role": ""}], "http://x.test/faq")
+    add_staff(found, [{"name": "James R. Whitaker", "credentials": "MD", "role": ""}], "http://x.test/team")
+    assert [m["name"] for m in own_staff(found, set())] == ["James R. Whitaker"]
 
 
 def test_a_small_practices_card_with_a_first_name_only():
@@ -470,6 +475,8 @@ def test_a_small_practices_card_with_a_first_name_only():
     assert find_staff("Amy, LPN \u2014 Amy is the friendly face who will get you settled in.") == [
         StaffMember("Amy", "LPN", "")]
     assert find_staff("Towson, MD\nNurse, RN") == []
+    # Canadian places: a province's code is also a credential ("BC", "MB"), and a postcode is no role.
+    assert find_staff("Winnipeg, MB\nNurse Practitioner\nVancouver, BC V6B 2W9") == []
     found: dict = {}
     add_staff(found, [{"name": "Jenna", "credentials": "RN", "role": ""}], "http://x.test/")
     add_staff(found, [{"name": "Jenna Moss", "credentials": "RN", "role": "Infusion Nurse"}], "http://x.test/team")
