@@ -128,8 +128,8 @@ def _gate(spec: dict, rx) -> KetamineGate:
     if not spec.get("tier"):
         return KetamineGate()
     patterns = {name: rx(spec.get(name, r"(?!x)x"), f"ketamine_gate.{name}")
-                for name in ("terms", "named", "misuse", "elsewhere", "disclaims", "maker", "masthead", "offer", "not_care",
-                             "blog_pages", "blog_titles")}
+                for name in ("terms", "named", "misuse", "elsewhere", "disclaims", "maker", "masthead", "offer",
+                             "not_care", "blog_pages", "blog_titles")}
     return KetamineGate(tier=str(spec["tier"]), share=float(spec.get("share", 0.5)),
                         services=[str(x) for x in spec.get("services") or []], **patterns)
 

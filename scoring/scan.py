@@ -36,7 +36,8 @@ _NOT_NEGATION = re.compile(
     r"|\b(?:don't|do not|doesn't|does not|didn't|did not)\s+(?:realize|realise|know that|understand that)\b", re.I)
 # A claim under a "Myth #5:" label is refuted, not said, whatever flag its words would set; a
 # checklist under "Green flags:" or "Red flags:" is what any clinic should or should not do (set BQ).
-_MYTH_LEAD = re.compile(r"^\W*(?:(?:myths?|misconceptions?)\s*(?:#\s*)?\d*\s*[:.\u2013\u2014-]|(?:green|red) flags?\s*:)", re.I)
+_MYTH_LEAD = re.compile(r"^\W*(?:(?:myths?|misconceptions?)\s*(?:#\s*)?\d*\s*[:.\u2013\u2014-]|(?:green|red) flags?\s*:)",
+                        re.I)
 # A bold lead-in label ("Expert: your care is given by…", "Safety first: we…") says nothing about
 # whose practice the sentence describes: the generic/others check reads what follows it.
 _LEAD_LABEL = re.compile(r"^(?:[\w'&-]+\s+){0,2}[\w'&-]+:\s+(?=\S)")

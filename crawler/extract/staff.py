@@ -50,7 +50,8 @@ _DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WOR
 # Registered Nurse Anesthetist."); other roles in such a sentence are too often no job ("a mother of two").
 _BIO = re.compile(rf"^(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
                   r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
-_A_BUSINESS = re.compile(r"\b(?:clinic|practice|cent(?:er|re)|company|business|spa|hospital|group|office|owned|run|led|based)\b", re.I)
+_BIO_VERB = re.compile(r" (?:is|serves as|works as|has been) ")  # the cheap test before _BIO
+_A_BUSINESS = re.compile(rf"\b(?:{_words('business_words')})\b", re.I)  # "… is a locally owned clinic run by …"
 _CLINICIAN = re.compile(rf"\b(?:{_words('clinician_roles')})\b", re.I)
 # A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)", "NP (Mental Health)".
 _QUALIFIER = r"\s*\((?:Hons|Hon|Clinical|Accred|Dist|Distinction|Mental Health)\)"
@@ -61,10 +62,10 @@ _CRED_SPLIT = re.compile(r"[,\s]+(?!(?:II|III|IV)(?![\w-]))")
 _CREDS_FIRST = re.compile(rf"^(?P<creds>\(?(?:{_CRED})\)?{_QUAL}(?:[,\s]+\(?(?:{_CRED})\)?(?![\w-]){_QUAL})*)(?![\w-])\s*[,\-\u2013\u2014|:]?\s*(?P<role>.*)$")
 # A name alone on its line (a card's heading) may have a fourth word: "Dr. Gerald Lim Wei Jie".
 _NAME_LINE = re.compile(rf"^{_NAME_WORDS}{{1,3}}$")
-# A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
 # A small practice's card with a first name only (round 50: "Jenna, RN — Lead Infusion Nurse").
 _FIRST_NAME_CARD = re.compile(rf"^(?P<name>[{_UPPER}][a-z]+),\s*(?P<creds>(?:{_CRED})(?:,\s*(?:{_CRED}))*)(?![\w-])"
                               rf"(?:\s*[\u2013\u2014|-]\s*(?P<role>.*)|\s+(?P<title>[{_UPPER}][^.]{{2,60}}))?$")
+# A courtesy title before a card's name is not part of it: "Ms. Siti Rahmah binte Osman" / "RN".
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Sr|Sister)\.?\s+(?=[A-Z])")  # "Sr" a nursing sister (UK, South Africa)
 _CREDS_LAST = re.compile(rf"\s*[|\u00b7\u2022,]\s*(?P<creds>(?:{_CRED})(?:[,\s]+(?:{_CRED}))*)\s*$")
 # Headings that look like names ("Our Services", "Ketamine Therapy") above a stray credential.
@@ -112,14 +113,15 @@ _DR_PROSE = re.compile(rf"(?<![\w.])Dr\.?\s+(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?
 _TITLE_ONLY_BEFORE = re.compile(rf"\b(?:{_words('title_only_before')})\b", re.I)
 _TITLE_ONLY_AFTER = re.compile(rf"^\W*(?:as\s+)?(?:{_words('title_only_after')})\b"
                                rf"|^,\s+an?\s+(?:[\w-]+\s+){{0,4}}?(?:in|at|of|from)\s+(?-i:[{_UPPER}])", re.I)
-_DR_WORK = re.compile(r"^['\u2019]s\s+(?:[\w-]+\s+)?(?:study|studies|research|lab|laboratory|paper|book|trial|findings|work)\b", re.I)
+_DR_WORK = re.compile(r"^['\u2019]s\s+(?:[\w-]+\s+)?(?:study|studies|research|lab|laboratory|paper|book|trial|findings"
+                      r"|work)\b", re.I)  # "Dr. Krystal's study": a researcher's
 # A card's name and role on one line: "Kelsey Tran — Patient Coordinator", "Sherry Lund, Office Manager".
 _CARD_SHAPE = re.compile(rf"[{_UPPER}][^\s,|\u2013\u2014]*(?:\s+[^\s,|\u2013\u2014]+){{1,4}}(?:\s+[\u2013\u2014|]|,)\s")
 _NAME_ROLE_LINE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)\s+(?P<role>[^.!?]{{3,60}})$")
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
-_PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})  # "Winnipeg, MB"
+_PROVINCES = frozenset(WORDS["province_codes"])  # "Winnipeg, MB": a Canadian place, whatever MB also is
 _TOWN_STATE = (rf"(?P<town>[{_UPPER}][\w.'\u2019-]*(?:\s+(?:of|de|la|du|[{_UPPER}][\w.'\u2019-]*)){{0,3}}),\s*"
                rf"(?P<state>{'|'.join(map(re.escape, WORDS['state_codes']))})(?![\w-])")
 _SEP = r"\s*(?:[,/|\u00b7\u2022&\u2013-]|\band\b|\bor\b)\s*(?:and\s+)?"
@@ -198,7 +200,7 @@ def _named_fuller(member: dict, people: list[dict]) -> bool:
         return False  # a degree of its own: a card, whoever else the site names
     for person in people:
         other = staff_key(person["name"]).split()
-        if len(" ".join(other)) <= len(" ".join(words)) or any(w.isalpha() and w.isupper() and len(w) > 1 for w in person["name"].split()):
+        if len(" ".join(other)) <= len(" ".join(words)) or _caps_word(person["name"]):
             continue  # not a fuller name ("Ruth Okafor MIACP" is a credential misread as a name)
         if set(words) < set(other) or (len(words) == len(other) == 2 and words[1] == other[1]
                                        and other[0].startswith(words[0][:3])):
@@ -222,9 +224,8 @@ def find_staff(text: str) -> list[StaffMember]:
         for member in _in_prose(line) if "our " in line.lower() else ():
             old = found.get(key := staff_key(member.name))  # a name with credentials elsewhere keeps them
             found[key] = member if old is None else StaffMember(**combined(vars(old), vars(member)))
-        if " is " in line[:60] or " serves as " in line[:60] or " works as " in line[:60] or " has been " in line[:60]:
-            if member := _bio(line):
-                found.setdefault(staff_key(member.name), member)
+        if _BIO_VERB.search(line, 0, 60) and (member := _bio(line)):
+            found.setdefault(staff_key(member.name), member)
         if not _HINT.search(line):
             if ((len(line) <= 40 and (member := _card(line, nxt, prev)))
                     or (len(line) <= 80 and (member := _one_line_card(line)))):
@@ -267,7 +268,7 @@ def _bio(line: str) -> StaffMember | None:
     """A bio's first sentence naming a clinician with no title: "Marla Peterson is a Certified
     Registered Nurse Anesthetist." """
     if (not (m := _BIO.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.search(m.group("name"))
-            or any(w.isupper() for w in m.group("name").split())):  # "Ruth Okafor MIACP": a credential
+            or _caps_word(m.group("name"))):  # "Ruth Okafor MIACP is …": a credential in the name
         return None
     role = _role_upto(m.group("role"))
     if (not role or not _CLINICIAN.search(role) or _NOT_STAFF_ROLE.search(role)
@@ -278,10 +279,16 @@ def _bio(line: str) -> StaffMember | None:
     return StaffMember(name, "", role) if name and not title else None
 
 
+def _caps_word(name: str) -> bool:
+    """Whether a name holds a word in capitals, a credential the list does not know ("MIACP")."""
+    return any(w.isalpha() and w.isupper() and len(w) > 1 for w in name.split())
+
+
 def _first_name_card(line: str, nxt: str) -> StaffMember | None:
     """A card that gives a first name and credentials ("Amy, LPN"), not a town before its state
     ("Towson, MD") nor a heading's word ("Nurse, RN")."""
-    if not (m := _FIRST_NAME_CARD.match(line)) or _NOT_NAME.search(m.group("name")) or ROLE_WORDS.fullmatch(m.group("name")):
+    if (not (m := _FIRST_NAME_CARD.match(line)) or _NOT_NAME.search(m.group("name"))
+            or ROLE_WORDS.fullmatch(m.group("name"))):
         return None
     # Its role after a dash, or run on from the credentials ("Brittany, RN Infusion Nurse"); a bio's
     # sentence after the dash is no role ("Amy, LPN — Amy is the friendly face who …").
@@ -364,8 +371,8 @@ def _dr_in_prose(line: str, prev: str):
         words = raw.split()[1:]
         if (_NOT_NAME.search(" ".join(words)) or any(ROLE_WORDS.fullmatch(w) for w in words)
                 or _HINT.match(after.lstrip(" ,(")) or _DR_WORK.match(after) or _quoted(before)
-                or _TITLE_ONLY_BEFORE.search(re.split(r"[.!?]\s", before)[-1][-60:]) or _TITLE_ONLY_AFTER.match(after[:60])
-                or _cited(before, after) or _attributed(before, prev)):
+                or _TITLE_ONLY_BEFORE.search(re.split(r"[.!?]\s", before)[-1][-60:])
+                or _TITLE_ONLY_AFTER.match(after[:60]) or _cited(before, after) or _attributed(before, prev)):
             continue
         yield StaffMember(_tidy(raw), "", "")
 
