@@ -362,9 +362,10 @@ def _dr_in_prose(line: str, prev: str):
     """Doctors a sentence names with the title alone ("Dr. Smith prefers the nasal spray"), not one
     it cites ("Dr. Krystal's study at Yale", "according to Dr. Lee"). Their credentials are "Dr."; a
     name with a degree beside it is the other readers' (a card, "Dr. Ann Lee, MD")."""
-    if len(_LOWER_WORD.findall(line)) < 4:
-        return  # a card or a heading: the other readers'
-    for m in _DR_PROSE.finditer(line):
+    matches = list(_DR_PROSE.finditer(line))  # most lines with "Dr" name no one so ("Drive", "Dr. Lee, MD")
+    if not matches or len(_LOWER_WORD.findall(line)) < 4:
+        return  # none, or a card or a heading: the other readers'
+    for m in matches:
         raw, before, after = m.group(0), line[:m.start()], line[m.end():]
         if raw[-2:] in ("'s", "\u2019s"):  # "Dr. Cohen's practice", "Dr. Krystal's study"
             raw, after = raw[:-2], raw[-2:] + after
