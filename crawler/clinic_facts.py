@@ -12,21 +12,15 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-import yaml
-
 from crawler.extract.contacts import STATES, normalize_state
 from crawler.extract.staff import LEGAL_FORM, LEGAL_TAIL
-from crawler.resources import data_file
-from crawler.seeds import beside_section, in_section, section_folder, seed_section
+from crawler.seeds import at_location, beside_section, in_section, seed_section
 from scoring import PageSignals
 
 _TITLE_SPLIT = re.compile(r"\s+[|\-–—:·•]\s+")
 _GENERIC_TITLE = re.compile(r"^(?:home|homepage|welcome|index|main)$", re.I)
 _WELCOME = re.compile(r"^welcome to (?:the )?", re.I)
 _PLACE = re.compile(r"^[A-Z][\w .'-]*,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")  # "Fort Collins, CO"
-# Folders a chain keeps its location pages in ("/locations/boise/"), as the crawl reads them.
-_LOCATION_FOLDERS = frozenset(str(f).lower() for f in yaml.safe_load(
-    data_file("crawler", "link_priority.yml").read_text(encoding="utf-8")).get("location_folders") or [])
 
 
 def merge_facts(pages: list[tuple[int, dict, str, bool]], seed_name: str, domain: str) -> dict:
@@ -74,7 +68,7 @@ def _location(section: str, city: str | None, state: str | None) -> set[str]:
     its city, its state's code and name); none for a seed that is not a location page."""
     city, state = (city or "").lower(), (state or "").lower()
     slug = section.rstrip("/").rsplit("/", 1)[-1].lower().replace("-", " ").replace("_", " ")
-    if not section or not (section_folder(section) in _LOCATION_FOLDERS or slug == city):
+    if not section or not (at_location(section) or slug == city):
         return set()
     return {n for n in (slug, city, state, STATES.get(state.upper(), "").lower()) if n}
 

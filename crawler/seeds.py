@@ -5,6 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
+from crawler.resources import data_file
+
 
 class SeedError(ValueError):
     """The seeds file is missing or malformed; the message says where."""
@@ -111,6 +115,17 @@ def beside_section(section: str, url: str) -> bool:
 def section_folder(section: str) -> str:
     """The name of the folder that holds a seed's section: "locations" for "/locations/denver/"."""
     return section_parent(section).rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+# Folders a chain keeps its location pages in ("/locations/boise/"): link_priority.yml's
+# location_folders, which the spider's link ranking and the chain's facets both read.
+_LOCATION_FOLDERS = frozenset(str(f).lower() for f in yaml.safe_load(
+    data_file("crawler", "link_priority.yml").read_text(encoding="utf-8")).get("location_folders") or [])
+
+
+def at_location(section: str) -> bool:
+    """Whether a seed's section is one location of a chain: "/locations/denver/"."""
+    return section_folder(section) in _LOCATION_FOLDERS
 
 
 def section_parent(section: str) -> str:

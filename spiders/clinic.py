@@ -38,7 +38,7 @@ from crawler.middlewares import PrivateAddressRefused
 from crawler.page_memo import PageMemo, body_digest
 from crawler.pdf import PdfError, is_pdf
 from crawler.resources import data_file
-from crawler.seeds import (Seed, beside_section, folder_path, in_section, read_seeds, section_folder, section_parent,
+from crawler.seeds import (Seed, at_location, beside_section, folder_path, in_section, read_seeds, section_parent,
                            seed_section, site_key)
 from crawler.sitemaps import read_sitemap
 from crawler.storage import Store, now
@@ -91,7 +91,6 @@ class LinkRanker:
         self.translated = int(data.get("translated", 0))
         self.seed_section = int(data.get("seed_section", 0))
         self.languages = {str(code).lower() for code in data.get("languages") or []}
-        self.location_folders = {str(f).lower() for f in data.get("location_folders") or []}
         crowded = data.get("crowded_folder") or {}
         self.crowded_after = int(crowded.get("after", 0))  # 0: off
         self.crowded_penalty = int(crowded.get("penalty", 0))
@@ -102,7 +101,7 @@ class LinkRanker:
     def other_location(self, section: str, url: str) -> bool:
         """Whether the URL is another location of a chain whose location page is the seed
         ("/locations/boulder/…" for a seed "/locations/denver/"): another clinic, not this one."""
-        if section_folder(section) not in self.location_folders:
+        if not at_location(section):
             return False
         # Not the chain's list of all locations: that page is the folder itself.
         return beside_section(section, url) and folder_path(url) != section_parent(section)

@@ -70,6 +70,11 @@ _REGIONS = yaml.safe_load((files("crawler.extract") / "regions.yml").read_text(e
 _COUNTRY_BY_NAME = {name.lower(): code for code, names in _REGIONS["countries"].items() for name in names}
 
 
+def region_codes(country: str) -> frozenset[str]:
+    """The codes of a country's regions as postal addresses write them ("BC", "MB" for "CA")."""
+    return frozenset(_REGIONS["regions"][country])
+
+
 def _region_alt(country: str) -> str:
     regions = _REGIONS["regions"][country]
     return "|".join(sorted(regions) + sorted((re.escape(v) for v in regions.values()), key=len, reverse=True))

@@ -16,6 +16,8 @@ from importlib.resources import files
 
 import yaml
 
+from crawler.extract.contacts import region_codes
+
 # importlib.resources, not a path beside __file__: scrapyd imports the project from a zipped egg.
 WORDS = yaml.safe_load((files("crawler.extract") / "staff.yml").read_text(encoding="utf-8"))
 
@@ -44,13 +46,13 @@ _PERSON = re.compile(
 )
 _DR = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{0,2}})\s*$")
 # A bio that opens with the person: "Dr. Tom Hart is a board-certified psychiatrist with ...".
-_DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
-                     r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
+_BIO_VERBS = r"(?:is|serves as|works as|has been)"
+_BIO_TAIL = rf",?\s+{_BIO_VERBS}\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{{3,90}})"
+_DR_BIO = re.compile(rf"^(?P<name>Dr\.?\s+{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}){_BIO_TAIL}")
 # ...or with no title, where the role is a clinician's (set SA: "Marla Peterson is a Certified
 # Registered Nurse Anesthetist."); other roles in such a sentence are too often no job ("a mother of two").
-_BIO = re.compile(rf"^(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}),?\s+"
-                  r"(?:is|serves as|works as|has been)\s+(?:an?|our|the)\s+(?P<role>[^.;:\n]{3,90})")
-_BIO_VERB = re.compile(r" (?:is|serves as|works as|has been) ")  # the cheap test before _BIO
+_BIO = re.compile(rf"^(?P<name>{_WORD}(?:\s+[{_UPPER}]\.)?(?:\s+{_WORD}){{1,2}}){_BIO_TAIL}")
+_BIO_VERB = re.compile(rf" {_BIO_VERBS} ")  # the cheap test before _BIO
 _A_BUSINESS = re.compile(rf"\b(?:{_words('business_words')})\b", re.I)  # "… is a locally owned clinic run by …"
 _CLINICIAN = re.compile(rf"\b(?:{_words('clinician_roles')})\b", re.I)
 # A degree's qualifier in brackets: "BPsych (Hons), DPsych (Clinical)", "MBACP (Accred)", "NP (Mental Health)".
@@ -121,7 +123,7 @@ _NAME_ROLE_LINE = re.compile(rf"^(?P<name>{_NAME_WORDS})(?:\s+[\u2013\u2014|]|,)
 # A town and a state's code, as addresses and lists of places write them: "Rockville, MD", "King of
 # Prussia, PA". The codes that are also credentials ("MD", "PA") make a town read as a person.
 _STATE_CREDS = frozenset(WORDS["state_codes"]) & frozenset(CREDENTIALS)
-_PROVINCES = frozenset(WORDS["province_codes"])  # "Winnipeg, MB": a Canadian place, whatever MB also is
+_PROVINCES = region_codes("CA")  # "Winnipeg, MB": a Canadian place, whatever MB also is
 _TOWN_STATE = (rf"(?P<town>[{_UPPER}][\w.'\u2019-]*(?:\s+(?:of|de|la|du|[{_UPPER}][\w.'\u2019-]*)){{0,3}}),\s*"
                rf"(?P<state>{'|'.join(map(re.escape, WORDS['state_codes']))})(?![\w-])")
 _SEP = r"\s*(?:[,/|\u00b7\u2022&\u2013-]|\band\b|\bor\b)\s*(?:and\s+)?"
